@@ -1,0 +1,227 @@
+// The only file that knows about Python. Long-running calls release the GIL so
+// Python's signal handlers and progress display keep running between calls.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "lattice/lattice.hpp"
+#include "mc/checkerboard_square.hpp"
+#include "mc/enumeration.hpp"
+#include "mc/simulation.hpp"
+#include "mc/statistics.hpp"
+
+#ifdef PHYSML_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+namespace py = pybind11;
+using namespace physml;
+
+namespace {
+
+template <typename T>
+py::array_t<T> to_array(const std::vector<T>& v, std::vector<py::ssize_t> shape) {
+  py::array_t<T> a(shape);
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+template <typename T>
+std::vector<T> from_array(const py::dict& d, const char* name) {
+  auto a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(d[name]);
+  if (!a) throw std::invalid_argument(std::string("checkpoint state lacks ") + name);
+  return std::vector<T>(a.data(), a.data() + a.size());
+}
+
+py::dict summary_dict(const ThermoSummary& s) {
+  py::dict d;
+  d["n_samples"] = s.n_samples;
+  d["n_bins"] = s.n_bins;
+#define PHYSML_FIELD(x) d[#x] = s.x;
+  PHYSML_FIELD(e) PHYSML_FIELD(e_err) PHYSML_FIELD(m) PHYSML_FIELD(m_err)
+  PHYSML_FIELD(m_abs) PHYSML_FIELD(m_abs_err) PHYSML_FIELD(m2) PHYSML_FIELD(m2_err)
+  PHYSML_FIELD(m4) PHYSML_FIELD(m4_err) PHYSML_FIELD(c) PHYSML_FIELD(c_err)
+  PHYSML_FIELD(chi) PHYSML_FIELD(chi_err) PHYSML_FIELD(binder) PHYSML_FIELD(binder_err)
+  PHYSML_FIELD(tau_e) PHYSML_FIELD(tau_m)
+#undef PHYSML_FIELD
+  return d;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_engine, m) {
+  m.doc() = "physml numerical engine (C++; no I/O)";
+#ifdef PHYSML_VERSION
+  m.attr("__version__") = PHYSML_VERSION;
+#endif
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const std::invalid_argument& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+
+  m.def("has_openmp", []() {
+#ifdef PHYSML_HAVE_OPENMP
+    return true;
+#else
+    return false;
+#endif
+  });
+  m.def("max_threads", []() {
+#ifdef PHYSML_HAVE_OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+  });
+  m.def("kernel_isa", []() { return std::string(checkerboard_isa()); },
+        "Instruction set the square-lattice checkerboard kernel runs with on this CPU.");
+
+  py::class_<Lattice>(m, "Lattice")
+      .def(py::init([](const std::string& kind, int L) { return Lattice(parse_lattice_kind(kind), L); }),
+           py::arg("kind"), py::arg("L"))
+      .def_property_readonly("kind", [](const Lattice& l) { return lattice_kind_name(l.kind()); })
+      .def_property_readonly("L", &Lattice::linear_size)
+      .def_property_readonly("n_sites", &Lattice::n_sites)
+      .def_property_readonly("coordination", &Lattice::coordination)
+      .def_property_readonly("shape", [](const Lattice& l) { return py::tuple(py::cast(l.shape())); })
+      .def_property_readonly("n_colors", &Lattice::n_colors)
+      .def_property_readonly("neighbors", [](const Lattice& l) {
+        return to_array(l.neighbors(), {l.n_sites(), l.coordination()});
+      })
+      .def_property_readonly("colors", [](const Lattice& l) { return to_array(l.colors(), {l.n_sites()}); })
+      .def_property_readonly("bonds", [](const Lattice& l) {
+        std::vector<int32_t> flat;
+        for (const auto& [i, j] : l.bonds()) {
+          flat.push_back(i);
+          flat.push_back(j);
+        }
+        return to_array(flat, {py::ssize_t(l.bonds().size()), 2});
+      });
+
+  py::class_<Simulation>(m, "Simulation")
+      .def(py::init([](const std::string& model, const std::string& lattice, int L, double J,
+                       double h, int q, const std::string& algorithm,
+                       const std::vector<double>& temperatures, uint64_t seed,
+                       bool parallel_tempering, int threads, const std::string& init,
+                       bool track_minimum, bool fast_kernel) {
+             SimulationSpec s;
+             s.model = model; s.lattice = lattice; s.L = L; s.J = J; s.h = h; s.q = q;
+             s.algorithm = algorithm; s.temperatures = temperatures; s.seed = seed;
+             s.parallel_tempering = parallel_tempering; s.threads = threads; s.init = init;
+             s.track_minimum = track_minimum; s.fast_kernel = fast_kernel;
+             return std::make_unique<Simulation>(s);
+           }),
+           py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0,
+           py::arg("h") = 0.0, py::arg("q") = 2, py::arg("algorithm") = "metropolis",
+           py::arg("temperatures") = std::vector<double>{1.0}, py::arg("seed") = 0,
+           py::arg("parallel_tempering") = false, py::arg("threads") = 1,
+           py::arg("init") = "random", py::arg("track_minimum") = false,
+           py::arg("fast_kernel") = true)
+      .def("thermalize", &Simulation::thermalize, py::arg("sweeps"),
+           py::call_guard<py::gil_scoped_release>())
+      .def("measure",
+           [](Simulation& sim, int64_t sweeps, int measure_every, int64_t snapshot_every) {
+             MeasureBlock b;
+             {
+               py::gil_scoped_release release;
+               b = sim.measure(sweeps, measure_every, snapshot_every);
+             }
+             py::dict d;
+             d["e"] = to_array(b.e, {b.n_temps, b.n_meas});
+             d["m"] = to_array(b.m, {b.n_temps, b.n_meas});
+             d["configs"] = to_array(b.configs, {b.n_temps, b.n_snap, b.n_sites});
+             return d;
+           },
+           py::arg("sweeps"), py::arg("measure_every") = 1, py::arg("snapshot_every") = 0)
+      .def("set_temperatures", &Simulation::set_temperatures)
+      .def("configuration", [](Simulation& sim, int slot) {
+        return to_array(sim.configuration(slot), {sim.lattice().n_sites()});
+      })
+      .def_property_readonly("n_sites", [](const Simulation& s) { return s.lattice().n_sites(); })
+      .def_property_readonly("uses_fast_kernel", &Simulation::uses_fast_kernel)
+      .def_property_readonly("parallel_inside", &Simulation::parallel_inside)
+      .def_property_readonly("exchange_acceptance", &Simulation::exchange_acceptance)
+      .def_property_readonly("clusters_per_sweep", &Simulation::clusters_per_sweep)
+      .def_property_readonly("mean_cluster_size", &Simulation::mean_cluster_size)
+      .def_property_readonly("best_energy", &Simulation::best_energy)
+      .def_property_readonly("best_config", [](const Simulation& s) {
+        return to_array(s.best_config(), {py::ssize_t(s.best_config().size())});
+      })
+      .def("get_state", [](Simulation& sim) {
+        const SimulationState s = sim.state();
+        py::dict d;
+        d["spins"] = to_array(s.spins, {py::ssize_t(s.spins.size())});
+        d["lanes"] = to_array(s.lanes, {py::ssize_t(s.lanes.size())});
+        d["sweeps"] = to_array(s.sweeps, {py::ssize_t(s.sweeps.size())});
+        d["serial"] = to_array(s.serial, {py::ssize_t(s.serial.size())});
+        d["replica_of_slot"] = to_array(s.replica_of_slot, {py::ssize_t(s.replica_of_slot.size())});
+        d["exchange_stream"] = to_array(s.exchange_stream, {2});
+        d["exchange_attempts"] = to_array(s.exchange_attempts, {py::ssize_t(s.exchange_attempts.size())});
+        d["exchange_accepts"] = to_array(s.exchange_accepts, {py::ssize_t(s.exchange_accepts.size())});
+        d["clusters_per_sweep"] = to_array(s.clusters_per_sweep, {py::ssize_t(s.clusters_per_sweep.size())});
+        d["therm_clusters"] = to_array(s.therm_clusters, {py::ssize_t(s.therm_clusters.size())});
+        d["therm_sites"] = to_array(s.therm_sites, {py::ssize_t(s.therm_sites.size())});
+        d["counters"] = to_array(s.counters, {py::ssize_t(s.counters.size())});
+        d["betas"] = to_array(s.betas, {py::ssize_t(s.betas.size())});
+        d["best_energy"] = to_array(std::vector<double>{s.best_energy}, {1});
+        d["best_config"] = to_array(s.best_config, {py::ssize_t(s.best_config.size())});
+        return d;
+      })
+      .def("set_state", [](Simulation& sim, const py::dict& d) {
+        SimulationState s;
+        s.spins = from_array<int8_t>(d, "spins");
+        s.lanes = from_array<uint32_t>(d, "lanes");
+        s.sweeps = from_array<uint64_t>(d, "sweeps");
+        s.serial = from_array<uint64_t>(d, "serial");
+        s.replica_of_slot = from_array<int32_t>(d, "replica_of_slot");
+        s.exchange_stream = from_array<uint64_t>(d, "exchange_stream");
+        s.exchange_attempts = from_array<int64_t>(d, "exchange_attempts");
+        s.exchange_accepts = from_array<int64_t>(d, "exchange_accepts");
+        s.clusters_per_sweep = from_array<int64_t>(d, "clusters_per_sweep");
+        s.therm_clusters = from_array<int64_t>(d, "therm_clusters");
+        s.therm_sites = from_array<int64_t>(d, "therm_sites");
+        s.counters = from_array<int64_t>(d, "counters");
+        s.betas = from_array<double>(d, "betas");
+        const auto be = from_array<double>(d, "best_energy");
+        if (be.size() != 1) throw std::invalid_argument("checkpoint state: bad best_energy");
+        s.best_energy = be[0];
+        s.best_config = from_array<int8_t>(d, "best_config");
+        sim.restore(s);
+      });
+
+  m.def("summarize",
+        [](const std::vector<double>& e, const std::vector<double>& mm, int n_sites, double T,
+           int measure_every, int max_bins) {
+          return summary_dict(summarize(e, mm, n_sites, T, measure_every, max_bins));
+        },
+        py::arg("e"), py::arg("m"), py::arg("n_sites"), py::arg("temperature"),
+        py::arg("measure_every") = 1, py::arg("max_bins") = 32);
+  m.def("integrated_autocorrelation_time", &integrated_autocorrelation_time, py::arg("x"),
+        py::arg("window_c") = 6.0);
+  m.def("exact_enumeration",
+        [](const std::string& model, const std::string& lattice, int L, double J, double h, int q,
+           const std::vector<double>& temperatures) {
+          const Lattice lat(parse_lattice_kind(lattice), L);
+          const Model mod = make_model(model, J, h, q);
+          ExactThermo x;
+          {
+            py::gil_scoped_release release;
+            x = exact_enumeration(lat, mod, temperatures);
+          }
+          py::dict d;
+          const py::ssize_t n = py::ssize_t(temperatures.size());
+          d["e"] = to_array(x.e, {n});
+          d["m_abs"] = to_array(x.m_abs, {n});
+          d["m2"] = to_array(x.m2, {n});
+          d["m4"] = to_array(x.m4, {n});
+          d["c"] = to_array(x.c, {n});
+          d["chi"] = to_array(x.chi, {n});
+          d["binder"] = to_array(x.binder, {n});
+          return d;
+        },
+        py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0, py::arg("h") = 0.0,
+        py::arg("q") = 2, py::arg("temperatures") = std::vector<double>{1.0});
+}

@@ -1,0 +1,25 @@
+#pragma once
+// Fortuin-Kasteleyn cluster updates. Both need h = 0. For Ising any sign of J
+// works (a bond is "satisfied" when s_i s_j J > 0); for Potts J must be > 0.
+#include <vector>
+
+#include "mc/update_rule.hpp"
+
+namespace physml {
+
+class WolffUpdate : public UpdateRule {
+ public:
+  std::string name() const override { return "wolff"; }
+  SweepReport sweep(Replica& r, const SweepContext& ctx) const override;
+
+ private:
+  int64_t grow_cluster(Replica& r, const SweepContext& ctx, std::vector<int32_t>& stack) const;
+};
+
+class SwendsenWangUpdate : public UpdateRule {
+ public:
+  std::string name() const override { return "sw"; }
+  SweepReport sweep(Replica& r, const SweepContext& ctx) const override;
+};
+
+}  // namespace physml

@@ -1,0 +1,108 @@
+#pragma once
+// The sampler: one replica per temperature, swept by an update rule, optionally
+// exchanging configurations between neighbouring temperatures (parallel
+// tempering). OpenMP runs replicas side by side, or the threads inside one large
+// replica; every random draw is addressed by replica and sweep, so the result is
+// the same for any thread count and any split of the run into calls.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lattice/lattice.hpp"
+#include "mc/model.hpp"
+#include "mc/replica.hpp"
+#include "mc/update_rule.hpp"
+
+namespace physml {
+
+struct SimulationSpec {
+  std::string model = "ising";
+  double J = 1.0, h = 0.0;
+  int q = 2;
+  std::string lattice = "square";
+  int L = 8;
+  std::string algorithm = "metropolis";
+  std::vector<double> temperatures;
+  uint64_t seed = 0;
+  bool parallel_tempering = false;
+  int threads = 1;
+  std::string init = "random";  // random | ordered
+  bool track_minimum = false;
+  bool fast_kernel = true;
+};
+
+// Measurements of one call, per temperature slot, in slot order.
+struct MeasureBlock {
+  int n_temps = 0, n_meas = 0, n_snap = 0, n_sites = 0;
+  std::vector<double> e, m;     // [n_temps][n_meas], per site
+  std::vector<int8_t> configs;  // [n_temps][n_snap][n_sites]
+};
+
+// Everything needed to continue a run bit for bit.
+struct SimulationState {
+  std::vector<int8_t> spins;
+  std::vector<uint32_t> lanes;
+  std::vector<uint64_t> sweeps, serial;
+  std::vector<int32_t> replica_of_slot;
+  std::vector<uint64_t> exchange_stream;
+  std::vector<int64_t> exchange_attempts, exchange_accepts;
+  std::vector<int64_t> clusters_per_sweep, therm_clusters, therm_sites;
+  std::vector<int64_t> counters;
+  std::vector<double> betas;
+  double best_energy = std::numeric_limits<double>::infinity();
+  std::vector<int8_t> best_config;
+};
+
+class Simulation {
+ public:
+  explicit Simulation(const SimulationSpec& spec);
+
+  void thermalize(int64_t n_sweeps);
+  MeasureBlock measure(int64_t n_sweeps, int measure_every, int64_t snapshot_every);
+  void set_temperatures(const std::vector<double>& temperatures);
+
+  SimulationState state();
+  void restore(const SimulationState& s);
+
+  const Lattice& lattice() const { return lattice_; }
+  const Model& model() const { return model_; }
+  int n_temps() const { return int(betas_.size()); }
+  bool uses_fast_kernel() const { return !replicas_.empty() && replicas_[0].fast != nullptr; }
+  bool parallel_inside() const { return inner_; }
+  std::vector<double> exchange_acceptance() const;
+  const std::vector<int64_t>& clusters_per_sweep() const { return clusters_per_sweep_; }
+  std::vector<double> mean_cluster_size() const;
+  double best_energy() const { return best_energy_; }
+  const std::vector<int8_t>& best_config() const { return best_config_; }
+  std::vector<int8_t> configuration(int slot);
+
+ private:
+  void sweep_replica(int replica, bool measuring, int64_t n = 1);
+  void exchange(int64_t round);
+  void record(int slot, MeasureBlock& out, int meas_index, bool snapshot, int snap_index);
+  double replica_energy(int replica);
+  void track_minimum(int replica);
+  void freeze_cluster_counts();
+
+  SimulationSpec spec_;
+  Lattice lattice_;
+  Model model_;
+  Key key_;
+  std::unique_ptr<UpdateRule> rule_;
+  std::vector<Replica> replicas_;
+  std::vector<double> betas_;            // per slot
+  std::vector<int32_t> replica_of_slot_, slot_of_replica_;
+  std::vector<int32_t> pt_order_;        // slots from hottest to coldest
+  PhiloxStream exchange_stream_;
+  std::vector<int64_t> exchange_attempts_, exchange_accepts_;
+  std::vector<int64_t> clusters_per_sweep_, therm_clusters_, therm_sites_;
+  int64_t therm_sweeps_ = 0, meas_sweeps_ = 0, measurements_ = 0;
+  bool frozen_ = false;
+  bool inner_ = false;
+  double best_energy_ = std::numeric_limits<double>::infinity();
+  std::vector<int8_t> best_config_;
+};
+
+}  // namespace physml

@@ -1,0 +1,57 @@
+#pragma once
+// An update rule moves one replica by one sweep at its own temperature. Which
+// replicas are swept, in what order and at which temperature is the sampler's
+// business (mc/simulation.hpp), as in NetKet's split of sampler and rule.
+//
+// Sweep: N attempted single-spin updates for Metropolis and heat bath; one
+// full decomposition into clusters for Swendsen-Wang; for Wolff, a fixed number
+// of clusters per temperature that flips N spins on average (see docs/).
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "lattice/lattice.hpp"
+#include "mc/model.hpp"
+#include "mc/replica.hpp"
+
+namespace physml {
+
+struct SweepContext {
+  const Lattice& lattice;
+  const Model& model;
+  const Key& key;
+  int threads = 1;               // threads inside this one replica
+  int64_t clusters_per_sweep = 0;  // Wolff; 0: grow clusters until N spins flipped
+};
+
+struct SweepReport {
+  int64_t clusters = 0;
+  int64_t cluster_sites = 0;
+};
+
+class UpdateRule {
+ public:
+  virtual ~UpdateRule() = default;
+  virtual std::string name() const = 0;
+  virtual SweepReport sweep(Replica& r, const SweepContext& ctx) const = 0;
+  // n sweeps back to back; rules with per-sweep start-up costs override it.
+  virtual SweepReport sweeps(Replica& r, const SweepContext& ctx, int64_t n) const {
+    SweepReport total;
+    for (int64_t i = 0; i < n; ++i) {
+      const SweepReport one = sweep(r, ctx);
+      total.clusters += one.clusters;
+      total.cluster_sites += one.cluster_sites;
+    }
+    return total;
+  }
+  // Whether one replica's sweep can use several threads.
+  virtual bool parallel_inside() const { return false; }
+  // Whether the square-lattice fast kernel serves this rule for this model.
+  virtual bool wants_fast_kernel(const Lattice&, const Model&) const { return false; }
+};
+
+// Throws std::invalid_argument when the rule cannot treat this model.
+std::unique_ptr<UpdateRule> make_update_rule(const std::string& name, const Model& model,
+                                             const Lattice& lattice);
+
+}  // namespace physml

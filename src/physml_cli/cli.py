@@ -1,0 +1,169 @@
+"""The ``physml`` command line: parse, validate, call, report. No numerics here."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import Interrupted, PhysmlError
+
+MODELS = ("ising", "potts")
+LATTICES = ("chain", "square", "triangular", "honeycomb", "cubic")
+ALGORITHMS = ("metropolis", "heatbath", "wolff", "sw")
+MEMORY_FRACTION = 0.8
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="physml")
+def cli() -> None:
+    """physml: machine learning for statistical and quantum physics."""
+
+
+@cli.command()
+@click.option("--model", type=click.Choice(MODELS), default="ising", show_default=True)
+@click.option("--q", "q", type=int, default=3, show_default=True, help="Potts states.")
+@click.option("--J", "J", type=float, default=1.0, show_default=True,
+              help="Coupling; > 0 ferromagnetic.")
+@click.option("--h", "h", type=float, default=0.0, show_default=True, help="Magnetic field.")
+@click.option("--lattice", type=click.Choice(LATTICES), default="square", show_default=True)
+@click.option("--size", "sizes", multiple=True, default=("16",), show_default=True,
+              help="Linear size L; repeat or give a comma list for one file per size.")
+@click.option("--temperatures", default="1.5:3.5:11", show_default=True,
+              help="a:b:n (n values from a to b) or a comma list.")
+@click.option("--algorithm", type=click.Choice(ALGORITHMS), default="metropolis",
+              show_default=True)
+@click.option("--parallel-tempering", is_flag=True,
+              help="Exchange configurations between neighbouring temperatures every sweep.")
+@click.option("--anneal", is_flag=True,
+              help="One chain cooled through the temperatures, hottest first; reports the "
+                   "lowest energy found.")
+@click.option("--thermalize", type=int, default=1000, show_default=True,
+              help="Sweeps discarded before measuring (per temperature).")
+@click.option("--sweeps", type=int, default=10000, show_default=True,
+              help="Measurement-phase sweeps per temperature.")
+@click.option("--measure-every", type=int, default=10, show_default=True,
+              help="Sweeps between measurements.")
+@click.option("--save-configs", type=int, default=100, show_default=True,
+              help="At most this many configurations stored per temperature, evenly spaced.")
+@click.option("--init", type=click.Choice(("random", "ordered")), default="random",
+              show_default=True, help="Initial configuration.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None,
+              help="OpenMP threads [default: OMP_NUM_THREADS, SLURM_CPUS_PER_TASK or all cores].")
+@click.option("--output", "-o", default="physml_sim.h5", show_default=True,
+              help="HDF5 output; with several sizes, {L} in the name or _L<size> is added.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON on stdout.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="Write a PNG of e, |m|, C, χ and U against T.")
+@click.option("--resume", is_flag=True, help="Continue from the checkpoint OUTPUT.ckpt.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output or checkpoint.")
+@click.option("--checkpoint-every", type=float, default=60.0, show_default=True,
+              help="Seconds between checkpoints (0: only on SIGINT/SIGTERM).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def simulate(**kw: Any) -> None:
+    """Lattice Monte Carlo of classical spin models, written to HDF5."""
+    from . import parsing
+    from .commands_simulate import run_simulate
+
+    sizes = parsing.size_list(kw.pop("sizes"))
+    temps = parsing.temperature_grid(kw.pop("temperatures"))
+    threads = kw.pop("threads")
+    threads = parsing.default_threads() if threads is None else threads
+    for name in ("thermalize", "sweeps", "save_configs"):
+        if kw[name] < 0:
+            raise PhysmlError(f"--{name.replace('_', '-')} must be >= 0 (got {kw[name]})")
+    if kw["sweeps"] < 1:
+        raise PhysmlError("--sweeps must be >= 1")
+    if kw["measure_every"] < 1:
+        raise PhysmlError(f"--measure-every must be >= 1 (got {kw['measure_every']})")
+    if kw["sweeps"] % kw["measure_every"]:
+        raise PhysmlError(f"--sweeps ({kw['sweeps']}) must be a multiple of --measure-every "
+                          f"({kw['measure_every']})")
+    if threads < 1:
+        raise PhysmlError(f"--threads must be >= 1 (got {threads})")
+    if kw["model"] == "potts" and not 2 <= kw["q"] <= 127:
+        raise PhysmlError(f"--q must be between 2 and 127 (got {kw['q']})")
+    for name in ("J", "h"):
+        if not abs(kw[name]) < float("inf"):
+            raise PhysmlError(f"--{name} must be a finite number")
+    if kw["checkpoint_every"] < 0:
+        raise PhysmlError("--checkpoint-every must be >= 0")
+    if kw["parallel_tempering"] and kw["anneal"]:
+        raise PhysmlError("--parallel-tempering and --anneal exclude each other")
+    if kw["parallel_tempering"] and len(temps) < 2:
+        raise PhysmlError("--parallel-tempering needs at least two temperatures")
+    if kw["resume"] and kw["overwrite"]:
+        raise PhysmlError("--resume and --overwrite exclude each other")
+    if kw["model"] == "ising":
+        kw["q"] = 2
+    _check_memory(kw["lattice"], sizes, len(temps), kw)
+    run_simulate(sizes=sizes, temperatures=temps, threads=threads,
+                 command_line=" ".join(shlex.quote(a) for a in sys.argv), **kw)
+
+
+def _check_memory(lattice: str, sizes: list[int], n_temps: int, kw: dict[str, Any]) -> None:
+    dims = {"chain": 1, "square": 2, "triangular": 2, "honeycomb": 2, "cubic": 3}[lattice]
+    basis = 2 if lattice == "honeycomb" else 1
+    n_meas = kw["sweeps"] // kw["measure_every"]
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return
+    for L in sizes:
+        n = basis * L ** dims
+        configs = n_temps * min(kw["save_configs"], n_meas) * n
+        # spins, a 4-byte working copy, neighbour table (~4 z bytes), series
+        need = n_temps * n * 10 + n * 32 + configs + n_temps * n_meas * 16
+        if need > MEMORY_FRACTION * ram:
+            raise PhysmlError(f"--size {L} on the {lattice} lattice needs about "
+                              f"{need / 2**30:.1f} GiB, more than this machine's memory allows "
+                              f"({ram / 2**30:.1f} GiB)")
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+def info(file: str, as_json: bool) -> None:
+    """Summarise any physml HDF5 file."""
+    from . import report, schema
+
+    desc = schema.describe(file)
+    if as_json:
+        report.print_json(desc)
+        return
+    out = report.stdout_console()
+    for part in report.info_table(desc):
+        out.print(part)
+
+
+def main() -> None:
+    code = 0
+    try:
+        cli.main(prog_name="physml", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        _fail(exc.format_message())
+    except PhysmlError as exc:
+        _fail(str(exc))
+    except Interrupted as exc:
+        print(f"physml: {exc}", file=sys.stderr)
+        code = 128 + exc.signum
+    except (click.Abort, KeyboardInterrupt):
+        print("physml: interrupted", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")
+        code = 141
+    sys.exit(code)
+
+
+def _fail(message: str) -> None:
+    print(f"physml: error: {message}", file=sys.stderr)
+    sys.exit(2)

@@ -1,0 +1,86 @@
+"""``physml simulate`` once its arguments are valid: files, sizes, reporting."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import report, schema, simulate
+from .errors import PhysmlError
+from .parsing import output_for_size
+
+
+def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, output: str,
+                 as_json: bool, plot: str | None, resume: bool, overwrite: bool,
+                 checkpoint_every: float, quiet: bool, command_line: str,
+                 **model: Any) -> None:
+    several = len(sizes) > 1
+    outputs = [output_for_size(output, L, several) for L in sizes]
+    if len(set(outputs)) != len(outputs):
+        raise PhysmlError("--output: two sizes would write the same file")
+    plans = []
+    for L, out in zip(sizes, outputs):
+        params = dict(model, L=L, temperatures=temperatures)
+        ckpt = simulate.checkpoint_path(out)
+        schema.check_writable(out)
+        done = False
+        if os.path.exists(out) and not overwrite:
+            if not resume:
+                raise PhysmlError(f"{out} exists (use --overwrite to replace it)")
+            if not os.path.exists(ckpt):
+                done = True  # finished earlier: report it, do not redo it
+        if os.path.exists(ckpt) and not (resume or overwrite):
+            raise PhysmlError(f"an interrupted run left {ckpt}: use --resume to continue it or "
+                              "--overwrite to start afresh")
+        if resume and not done and not os.path.exists(ckpt):
+            raise PhysmlError(f"--resume: no checkpoint {ckpt} to resume from")
+        plans.append((params, out, done))
+    if plot:
+        schema.check_writable(plot)
+
+    results = []
+    with report.progress_bar(quiet) as bar:
+        for params, out, done in plans:
+            if done:
+                results.append(_reload(out, params))
+                continue
+            if overwrite and os.path.exists(simulate.checkpoint_path(out)):
+                os.unlink(simulate.checkpoint_path(out))
+            task = bar.add_task(f"L={params['L']:<4d} {len(temperatures)} T", total=1)
+
+            def on_progress(done_sweeps: int, total: int, task: Any = task) -> None:
+                bar.update(task, completed=done_sweeps, total=total)
+
+            r = simulate.run_size(params, threads, out, resume, command_line, checkpoint_every,
+                                  on_progress)
+            schema.write_simulation(out, r, command_line)
+            ckpt = simulate.checkpoint_path(out)
+            if os.path.exists(ckpt):
+                os.unlink(ckpt)
+            results.append((r, out))
+    for r, out in results:
+        if not quiet:
+            report.stderr.print(report.summary_table(r, out))
+        if as_json:
+            report.print_json(report.size_json(r, out))
+    if plot:
+        from .plotting import observables_vs_temperature
+        observables_vs_temperature([r for r, _ in results], plot)
+
+
+def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
+    sim = schema.read_simulation(out)
+    stored = {k: sim["attrs"].get(k) for k in simulate.RESULT_KEYS}
+    mine = {k: params[k] for k in simulate.RESULT_KEYS}
+    if stored != mine:
+        diff = sorted(k for k in simulate.RESULT_KEYS if stored[k] != mine[k])
+        raise PhysmlError(f"{out} exists and was made with different {', '.join(diff)} "
+                          "(use --overwrite)")
+    import numpy as np
+    r = schema.SizeResult(params=dict(params), lattice_shape=sim["lattice_shape"],
+                          neighbors=np.zeros((0, 0)), temperatures=sim["temperatures"],
+                          energy=np.zeros((0, 0)), magnetization=np.zeros((0, 0)),
+                          configs=np.zeros((0, 0, 0)), summary=sim["summary"],
+                          extras={}, wall_s=float(sim["attrs"].get("wall_s", 0.0)))
+    if params["anneal"]:
+        r.extras["best_energy_per_site"] = sim.get("best_energy_per_site", np.array([np.nan]))
+    return r, out

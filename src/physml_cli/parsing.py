@@ -1,0 +1,77 @@
+"""Parsing of the CLI's compact argument forms (grids, size lists)."""
+from __future__ import annotations
+
+import math
+import os
+
+from .errors import PhysmlError
+
+
+def temperature_grid(text: str) -> list[float]:
+    """``a:b:n`` (n evenly spaced values from a to b) or a comma list."""
+    text = text.strip()
+    try:
+        if ":" in text:
+            parts = text.split(":")
+            if len(parts) != 3:
+                raise ValueError
+            a, b, n = float(parts[0]), float(parts[1]), int(parts[2])
+            if n < 1:
+                raise PhysmlError(f"--temperatures {text}: the count n must be >= 1")
+            grid = [a] if n == 1 else [a + (b - a) * i / (n - 1) for i in range(n)]
+        else:
+            grid = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise PhysmlError(f"--temperatures {text!r}: expected a:b:n or a comma list") from None
+    if not grid:
+        raise PhysmlError("--temperatures: no temperature given")
+    for t in grid:
+        if not math.isfinite(t) or t <= 0:
+            raise PhysmlError(f"--temperatures: every temperature must be > 0 (got {t:g})")
+    if len(set(grid)) != len(grid):
+        raise PhysmlError("--temperatures: a temperature appears twice")
+    return [round(t, 12) for t in grid]
+
+
+def size_list(values: tuple[str, ...]) -> list[int]:
+    """``--size 8 --size 16`` or ``--size 8,16``; each L >= 2."""
+    sizes: list[int] = []
+    for v in values:
+        for x in str(v).split(","):
+            x = x.strip()
+            if not x:
+                continue
+            try:
+                L = int(x)
+            except ValueError:
+                raise PhysmlError(f"--size {x!r} is not a whole number") from None
+            if L < 2:
+                raise PhysmlError(f"--size {L}: the linear size must be at least 2")
+            sizes.append(L)
+    if not sizes:
+        raise PhysmlError("--size: no size given")
+    if len(set(sizes)) != len(sizes):
+        raise PhysmlError("--size: a size appears twice")
+    return sizes
+
+
+def output_for_size(pattern: str, L: int, several: bool) -> str:
+    """``{L}`` in the name is replaced; with several sizes and no ``{L}``, ``_L<size>`` is
+    put before the extension (ising.h5 -> ising_L16.h5)."""
+    if "{L}" in pattern:
+        return pattern.replace("{L}", str(L))
+    if not several:
+        return pattern
+    root, ext = os.path.splitext(pattern)
+    return f"{root}_L{L}{ext or '.h5'}"
+
+
+def default_threads() -> int:
+    for var in ("OMP_NUM_THREADS", "SLURM_CPUS_PER_TASK"):
+        v = os.environ.get(var, "")
+        if v.isdigit() and int(v) > 0:
+            return int(v)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

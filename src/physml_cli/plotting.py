@@ -1,0 +1,37 @@
+"""Figures. matplotlib is imported lazily: most commands never plot."""
+from __future__ import annotations
+
+import os
+from typing import Any, Sequence
+
+from .errors import PhysmlError
+
+
+def observables_vs_temperature(results: Sequence[Any], path: str) -> None:
+    """e, |m|, C, χ and Binder U against T with error bars, one curve per size."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = (("e", "energy per site e"), ("m_abs", "|m|"), ("c", "specific heat C"),
+              ("chi", "susceptibility χ"), ("binder", "Binder cumulant U"))
+    fig, axes = plt.subplots(1, 5, figsize=(20, 4), constrained_layout=True)
+    for r in results:
+        for ax, (key, label) in zip(axes, panels):
+            ax.errorbar(r.temperatures, r.summary[key], yerr=r.summary[key + "_err"], marker="o",
+                        ms=3, capsize=2, label=f"L={r.params['L']}")
+            ax.set_xlabel("T")
+            ax.set_title(label)
+    axes[0].legend()
+    p = results[0].params
+    fig.suptitle(f"{p['model']} on {p['lattice']}, {p['algorithm']}")
+    tmp = path + ".tmp.png"
+    try:
+        fig.savefig(tmp, dpi=110)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise PhysmlError(f"cannot write plot {path}: {exc.strerror or exc}") from None
+    finally:
+        plt.close(fig)
+        if os.path.exists(tmp):
+            os.unlink(tmp)

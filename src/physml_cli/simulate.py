@@ -1,0 +1,225 @@
+"""Drives the engine for ``physml simulate``: stages, chunks, checkpoints, signals.
+
+A run of one lattice size is a list of stages (one for an ordinary or
+parallel-tempering run; one per temperature, hottest first, for --anneal). Each
+stage thermalizes, then measures. Work is handed to the engine in chunks of about
+half a second, so that a signal is answered quickly and checkpoints are cheap;
+the engine's random numbers are addressed by replica and sweep, so chunking,
+resuming and the thread count never change the result.
+"""
+from __future__ import annotations
+
+import math
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _engine, schema
+from .errors import Interrupted, PhysmlError
+
+CHUNK_SECONDS = 0.5
+
+# Parameters that define the result; a checkpoint must agree on all of them.
+RESULT_KEYS = ("model", "lattice", "L", "J", "h", "q", "algorithm", "temperatures", "seed",
+               "thermalize", "sweeps", "measure_every", "save_configs", "parallel_tempering",
+               "anneal", "init")
+
+
+@dataclass
+class Progress:
+    """Where a run stands: stage index, and sweeps done in that stage."""
+    stage: int = 0
+    therm_done: int = 0
+    meas_done: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"stage": self.stage, "therm_done": self.therm_done, "meas_done": self.meas_done}
+
+
+@dataclass
+class RunState:
+    energy: list[np.ndarray] = field(default_factory=list)
+    magnetization: list[np.ndarray] = field(default_factory=list)
+    configs: list[np.ndarray] = field(default_factory=list)
+    progress: Progress = field(default_factory=Progress)
+    wall_before: float = 0.0
+
+
+class SignalCatcher:
+    """Turns SIGINT/SIGTERM into a flag checked between chunks."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._old: dict[int, Any] = {}
+
+    def __enter__(self) -> "SignalCatcher":
+        for s in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._old[s] = signal.signal(s, self._handle)
+            except ValueError:  # not the main thread
+                pass
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.signum = signum
+
+    def __exit__(self, *exc: Any) -> None:
+        for s, h in self._old.items():
+            signal.signal(s, h)
+
+
+def checkpoint_path(output: str) -> str:
+    return output + ".ckpt"
+
+
+def snapshot_every(params: dict[str, Any]) -> int:
+    n_meas = params["sweeps"] // params["measure_every"]
+    if params["save_configs"] <= 0 or n_meas == 0:
+        return 0
+    return max(1, math.ceil(n_meas / params["save_configs"]))
+
+
+def stages(params: dict[str, Any]) -> list[list[float]]:
+    if params["anneal"]:
+        return [[t] for t in sorted(params["temperatures"], reverse=True)]
+    return [list(params["temperatures"])]
+
+
+def make_engine(params: dict[str, Any], threads: int) -> Any:
+    temps = stages(params)[0]
+    return _engine.Simulation(
+        model=params["model"], lattice=params["lattice"], L=params["L"], J=params["J"],
+        h=params["h"], q=params["q"], algorithm=params["algorithm"], temperatures=temps,
+        seed=params["seed"], parallel_tempering=params["parallel_tempering"], threads=threads,
+        init=params["init"], track_minimum=params["anneal"])
+
+
+def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
+             command_line: str, checkpoint_every: float,
+             on_progress: Callable[[int, int], None]) -> schema.SizeResult:
+    """Run (or continue) one lattice size and return its results; writes checkpoints."""
+    try:
+        sim = make_engine(params, threads)
+    except ValueError as exc:
+        raise PhysmlError(str(exc)) from None
+    ckpt = checkpoint_path(output)
+    st = RunState()
+    if resume:
+        st = _load_checkpoint(ckpt, params, sim)
+    plan = stages(params)
+    per_stage = params["thermalize"] + params["sweeps"]
+    total = per_stage * len(plan)
+    snap_every = snapshot_every(params)
+    started = time.perf_counter()
+    last_ckpt = started
+
+    def elapsed() -> float:
+        return st.wall_before + time.perf_counter() - started
+
+    def save_checkpoint() -> None:
+        schema.write_checkpoint(ckpt, params, st.progress.as_dict(), sim.get_state(), st.energy,
+                                st.magnetization, st.configs, command_line, elapsed())
+
+    chunk = max(1, params["measure_every"])
+    with SignalCatcher() as sig:
+        while st.progress.stage < len(plan):
+            p = st.progress
+            if p.therm_done == 0 and p.meas_done == 0 and params["anneal"]:
+                sim.set_temperatures(plan[p.stage])
+            in_therm = p.therm_done < params["thermalize"]
+            left = (params["thermalize"] - p.therm_done) if in_therm else (params["sweeps"] - p.meas_done)
+            n = min(chunk, left)
+            t0 = time.perf_counter()
+            if in_therm:
+                sim.thermalize(n)
+                p.therm_done += n
+            else:
+                out = sim.measure(n, params["measure_every"], snap_every)
+                st.energy.append(out["e"])
+                st.magnetization.append(out["m"])
+                if out["configs"].shape[1]:
+                    st.configs.append(out["configs"])
+                p.meas_done += n
+            dt = time.perf_counter() - t0
+            # aim each chunk at CHUNK_SECONDS so signals and checkpoints stay prompt
+            chunk = max(1, min(int(chunk * min(4.0, CHUNK_SECONDS / max(dt, 1e-6))) + 1, 10**9))
+            if p.meas_done >= params["sweeps"] and p.therm_done >= params["thermalize"]:
+                st.progress = Progress(stage=p.stage + 1)
+            on_progress(st.progress.stage * per_stage + st.progress.therm_done
+                        + st.progress.meas_done, total)
+            if sig.signum is not None:
+                save_checkpoint()
+                raise Interrupted(sig.signum, ckpt)
+            if checkpoint_every > 0 and time.perf_counter() - last_ckpt >= checkpoint_every \
+                    and st.progress.stage < len(plan):
+                save_checkpoint()
+                last_ckpt = time.perf_counter()
+    return _collect(params, sim, st, elapsed())
+
+
+def _load_checkpoint(ckpt: str, params: dict[str, Any], sim: Any) -> RunState:
+    if not os.path.exists(ckpt):
+        raise PhysmlError(f"--resume: no checkpoint {ckpt} to resume from")
+    c = schema.read_checkpoint(ckpt)
+    mine = {k: params[k] for k in RESULT_KEYS}
+    theirs = {k: c["params"].get(k) for k in RESULT_KEYS}
+    if mine != theirs:
+        diff = sorted(k for k in RESULT_KEYS if mine[k] != theirs[k])
+        raise PhysmlError(f"--resume: checkpoint {ckpt} was made with different "
+                          f"{', '.join(diff)}")
+    try:
+        sim.set_state(c["engine"])
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise PhysmlError(f"checkpoint {ckpt} is damaged: {exc}") from None
+    st = RunState(energy=c["energy"], magnetization=c["magnetization"], configs=c["configs"],
+                  progress=Progress(**c["progress"]), wall_before=c["wall_s"])
+    return st
+
+
+def _collect(params: dict[str, Any], sim: Any, st: RunState, wall: float) -> schema.SizeResult:
+    lattice = _engine.Lattice(params["lattice"], params["L"])
+    n_sites = lattice.n_sites
+    plan = stages(params)
+    temps = np.array([t for stage in plan for t in stage], dtype=np.float64)
+    n_t = len(temps)
+    if params["anneal"]:
+        # one chain, one stage per temperature: lay the stages side by side
+        e = _stack_stages(st.energy, len(plan))
+        m = _stack_stages(st.magnetization, len(plan))
+        cfg = _stack_stages(st.configs, len(plan), configs=True, n_sites=n_sites)
+    else:
+        e = np.concatenate(st.energy, axis=1) if st.energy else np.zeros((n_t, 0))
+        m = np.concatenate(st.magnetization, axis=1) if st.magnetization else np.zeros((n_t, 0))
+        cfg = (np.concatenate(st.configs, axis=1) if st.configs
+               else np.zeros((n_t, 0, n_sites), dtype=np.int8))
+    rows = [_engine.summarize(e[i], m[i], n_sites, float(temps[i]), params["measure_every"], 32)
+            for i in range(n_t)]
+    summary = {k: np.array([r[k] for r in rows]) for k in schema.SUMMARY_FIELDS}
+    extras: dict[str, np.ndarray] = {}
+    if params["parallel_tempering"]:
+        extras["exchange_acceptance"] = np.asarray(sim.exchange_acceptance)
+    if params["algorithm"] == "wolff":
+        extras["clusters_per_sweep"] = np.asarray(sim.clusters_per_sweep)
+        extras["mean_cluster_size"] = np.asarray(sim.mean_cluster_size)
+    if params["anneal"]:
+        extras["best_energy_per_site"] = np.array([sim.best_energy / n_sites])
+        extras["best_config"] = np.asarray(sim.best_config).reshape(lattice.shape)
+    return schema.SizeResult(params=dict(params), lattice_shape=tuple(lattice.shape),
+                             neighbors=lattice.neighbors, temperatures=temps, energy=e,
+                             magnetization=m, configs=cfg, summary=summary, extras=extras,
+                             wall_s=wall)
+
+
+def _stack_stages(parts: list[np.ndarray], n_stages: int, configs: bool = False,
+                  n_sites: int = 0) -> np.ndarray:
+    """Anneal chunks are (1, n, ...) in stage order; regroup them as (n_stages, n, ...)."""
+    if not parts:
+        shape = (n_stages, 0, n_sites) if configs else (n_stages, 0)
+        return np.zeros(shape, dtype=np.int8 if configs else np.float64)
+    flat = np.concatenate(parts, axis=1)[0]
+    per = flat.shape[0] // n_stages
+    return flat.reshape((n_stages, per) + flat.shape[1:])
