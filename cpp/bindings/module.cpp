@@ -78,6 +78,8 @@ PYBIND11_MODULE(_engine, m) {
   });
   m.def("kernel_isa", []() { return std::string(checkerboard_isa()); },
         "Instruction set the square-lattice checkerboard kernel runs with on this CPU.");
+  m.def("force_portable_kernel", &force_portable_kernel, py::arg("on"),
+        "Use the portable checkerboard loop even where AVX2 is available.");
 
   py::class_<Lattice>(m, "Lattice")
       .def(py::init([](const std::string& kind, int L) { return Lattice(parse_lattice_kind(kind), L); }),

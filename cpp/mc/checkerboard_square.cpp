@@ -103,9 +103,15 @@ bool cpu_has_avx2() {
 bool cpu_has_avx2() { return false; }
 #endif
 
+bool g_force_portable = false;
+
+bool use_avx2() { return cpu_has_avx2() && !g_force_portable; }
+
 }  // namespace
 
-const char* checkerboard_isa() { return cpu_has_avx2() ? "avx2" : "portable"; }
+const char* checkerboard_isa() { return use_avx2() ? "avx2" : "portable"; }
+
+void force_portable_kernel(bool on) { g_force_portable = on; }
 
 SquareCheckerboard::SquareCheckerboard(int L, const Key& key, uint32_t replica)
     : L_(L), W_(L / 2), pitch_(L / 2 + 2) {
@@ -140,7 +146,7 @@ void SquareCheckerboard::store(int8_t* spins) const {
 }
 
 void SquareCheckerboard::sweeps(const FlipThresholds& thr, int64_t n, int threads) {
-  const bool avx2 = cpu_has_avx2();
+  const bool avx2 = use_avx2();
 #pragma omp parallel num_threads(threads) if (threads > 1)
   for (int64_t step = 0; step < 2 * n; ++step) {
     const int c = int(step & 1);

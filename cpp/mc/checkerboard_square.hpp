@@ -24,6 +24,8 @@ FlipThresholds flip_thresholds(LocalRule rule, double beta, double J);
 
 // "avx2" or "portable": what this CPU runs.
 const char* checkerboard_isa();
+// Run the portable loop even where AVX2 exists (to compare the two).
+void force_portable_kernel(bool on);
 
 class SquareCheckerboard {
  public:

@@ -32,29 +32,32 @@ int64_t WolffUpdate::grow_cluster(Replica& r, const SweepContext& ctx,
   const Lattice& lat = ctx.lattice;
   int8_t* s = r.spins.data();
   const double p = bond_probability(m, r.beta);
+  if (r.cluster_mark.size() != size_t(lat.n_sites())) r.cluster_mark.assign(lat.n_sites(), 0);
+  if (++r.cluster_generation == 0) {  // wrapped: old marks could alias
+    std::fill(r.cluster_mark.begin(), r.cluster_mark.end(), 0);
+    r.cluster_generation = 1;
+  }
+  const uint32_t gen = r.cluster_generation;
   const int seed = int(r.serial.below(uint32_t(lat.n_sites())));
-  // Spins are changed as they join, so "already in the cluster" needs no flag:
-  // a member no longer satisfies the join test with its (old-valued) neighbours.
   const int8_t old = s[seed];
   const int8_t fresh =
       m.is_ising() ? int8_t(-old) : int8_t((old + 1 + r.serial.below(uint32_t(m.q - 1))) % m.q);
   stack.clear();
   stack.push_back(seed);
+  r.cluster_mark[seed] = gen;
   s[seed] = fresh;
   int64_t size = 1;
-  const bool ferro_like = !m.is_ising() || m.J > 0;
   while (!stack.empty()) {
     const int i = stack.back();
     stack.pop_back();
-    // value the site had before it joined
+    // Members change as they join; the bond test needs the value before that.
     const int8_t before = m.is_ising() ? int8_t(-s[i]) : old;
     const int32_t* nb = lat.neighbors_of(i);
     for (int k = 0; k < lat.coordination(); ++k) {
       const int j = nb[k];
-      const bool joins_test = ferro_like ? s[j] == old : (s[j] == -before);
-      if (!joins_test) continue;
-      if (!satisfied(m, before, s[j])) continue;
+      if (r.cluster_mark[j] == gen || !satisfied(m, before, s[j])) continue;
       if (r.serial.uniform() < p) {
+        r.cluster_mark[j] = gen;
         s[j] = m.is_ising() ? int8_t(-s[j]) : fresh;
         stack.push_back(j);
         ++size;

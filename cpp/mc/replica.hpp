@@ -17,6 +17,9 @@ struct Replica {
   uint64_t sweeps = 0;     // sweeps ever done: the counter of addressed draws
   PhiloxStream serial;     // for updates that consume draws one by one
   std::unique_ptr<SquareCheckerboard> fast;  // square-Ising fast path, if it applies
+  // Scratch for cluster growth: site i is in the current cluster iff mark[i] == generation.
+  std::vector<uint32_t> cluster_mark;
+  uint32_t cluster_generation = 0;
 
   // The configuration as int8 in site order, brought up to date from the fast layout.
   const std::vector<int8_t>& configuration() {

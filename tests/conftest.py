@@ -1,0 +1,29 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run_physml(*args, cwd=None, timeout=300):
+    """Run the installed CLI exactly as a user would, capturing both streams."""
+    return subprocess.run([sys.executable, "-m", "physml_cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def physml():
+    return run_physml
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def within(value, exact, err, n_sigma=4.0):
+    """|value - exact| <= n_sigma * err, with a readable failure message."""
+    assert err > 0, f"non-positive error bar {err}"
+    assert abs(value - exact) <= n_sigma * err, (
+        f"{value} vs exact {exact}: {abs(value - exact) / err:.1f} sigma (err {err})")
