@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 namespace physml {
 
@@ -24,46 +25,93 @@ int32_t find_root(std::vector<int32_t>& parent, int32_t i) {
   return i;
 }
 
+// Grows one ferromagnetic cluster from `seed` (already changed to `fresh`).
+// Written without branches on the coin flips: at T_c they are unpredictable and
+// mispredictions would cost more than the always-drawn random word.
+template <int Z>
+int64_t grow_ferro(int8_t* __restrict s, const int32_t* __restrict neighbors,
+                   int32_t* __restrict st, int seed, int8_t old,
+                   int8_t fresh, uint64_t add, Xoshiro256& rng_out) {
+  Xoshiro256 rng = rng_out;  // in registers: int8 stores below may alias anything
+  size_t top = 0;
+  st[top++] = seed;  // a site joins at most once, so N slots suffice
+  int64_t size = 1;
+  while (top > 0) {
+    const int32_t* nb = neighbors + size_t(st[--top]) * Z;
+    int32_t site[Z];
+    for (int k = 0; k < Z; ++k) site[k] = nb[k];
+    for (int k = 0; k < Z; ++k) {
+      const int j = site[k];
+      const bool join = (s[j] == old) & (rng.next() < add);
+      s[j] = join ? fresh : s[j];
+      st[top] = j;
+      top += join;
+      size += join;
+    }
+  }
+  rng_out = rng;
+  return size;
+}
+
 }  // namespace
 
 int64_t WolffUpdate::grow_cluster(Replica& r, const SweepContext& ctx,
                                   std::vector<int32_t>& stack) const {
   const Model& m = ctx.model;
   const Lattice& lat = ctx.lattice;
+  const int z = lat.coordination();
   int8_t* s = r.spins.data();
-  const double p = bond_probability(m, r.beta);
-  if (r.cluster_mark.size() != size_t(lat.n_sites())) r.cluster_mark.assign(lat.n_sites(), 0);
-  if (++r.cluster_generation == 0) {  // wrapped: old marks could alias
-    std::fill(r.cluster_mark.begin(), r.cluster_mark.end(), 0);
-    r.cluster_generation = 1;
-  }
-  const uint32_t gen = r.cluster_generation;
-  const int seed = int(r.serial.below(uint32_t(lat.n_sites())));
+  const uint64_t add = probability_threshold(bond_probability(m, r.beta));
+  // Local copies: int8 stores may alias anything, and would otherwise force the
+  // generator state and the table pointer through memory on every step.
+  Xoshiro256 rng = r.serial;
+  const int32_t* neighbors = lat.neighbors().data();
+  const int seed = int(rng.below(uint32_t(lat.n_sites())));
   const int8_t old = s[seed];
   const int8_t fresh =
-      m.is_ising() ? int8_t(-old) : int8_t((old + 1 + r.serial.below(uint32_t(m.q - 1))) % m.q);
-  stack.clear();
-  stack.push_back(seed);
-  r.cluster_mark[seed] = gen;
+      m.is_ising() ? int8_t(-old) : int8_t((old + 1 + rng.below(uint32_t(m.q - 1))) % m.q);
   s[seed] = fresh;
   int64_t size = 1;
-  while (!stack.empty()) {
-    const int i = stack.back();
-    stack.pop_back();
-    // Members change as they join; the bond test needs the value before that.
-    const int8_t before = m.is_ising() ? int8_t(-s[i]) : old;
-    const int32_t* nb = lat.neighbors_of(i);
-    for (int k = 0; k < lat.coordination(); ++k) {
-      const int j = nb[k];
-      if (r.cluster_mark[j] == gen || !satisfied(m, before, s[j])) continue;
-      if (r.serial.uniform() < p) {
+  if (m.is_ising() && m.J < 0) {
+    stack.clear();
+    stack.push_back(seed);
+    // Antiferromagnet: members alternate in sign, so "changed already" is not
+    // visible in the spin value; mark membership explicitly.
+    if (r.cluster_mark.size() != size_t(lat.n_sites())) r.cluster_mark.assign(lat.n_sites(), 0);
+    if (++r.cluster_generation == 0) {  // wrapped: old marks could alias
+      std::fill(r.cluster_mark.begin(), r.cluster_mark.end(), 0);
+      r.cluster_generation = 1;
+    }
+    const uint32_t gen = r.cluster_generation;
+    r.cluster_mark[seed] = gen;
+    while (!stack.empty()) {
+      const int i = stack.back();
+      stack.pop_back();
+      const int8_t before = int8_t(-s[i]);  // members flipped when they joined
+      const int32_t* nb = neighbors + size_t(i) * z;
+      for (int k = 0; k < z; ++k) {
+        const int j = nb[k];
+        if (s[j] == before || r.cluster_mark[j] == gen || rng.next() >= add) continue;
         r.cluster_mark[j] = gen;
-        s[j] = m.is_ising() ? int8_t(-s[j]) : fresh;
+        s[j] = int8_t(-s[j]);
         stack.push_back(j);
         ++size;
       }
     }
+    r.serial = rng;
+    return size;
   }
+  // Ferromagnetic Ising or Potts: a bond is satisfied when the neighbour still has
+  // the cluster's old value; members already carry the new one, so need no mark.
+  if (stack.size() < size_t(lat.n_sites())) stack.resize(lat.n_sites());
+  switch (z) {  // a compile-time coordination lets the neighbour loop unroll
+    case 2: size = grow_ferro<2>(s, neighbors, stack.data(), seed, old, fresh, add, rng); break;
+    case 3: size = grow_ferro<3>(s, neighbors, stack.data(), seed, old, fresh, add, rng); break;
+    case 4: size = grow_ferro<4>(s, neighbors, stack.data(), seed, old, fresh, add, rng); break;
+    case 6: size = grow_ferro<6>(s, neighbors, stack.data(), seed, old, fresh, add, rng); break;
+    default: throw std::logic_error("Wolff: unsupported coordination number");
+  }
+  r.serial = rng;
   return size;
 }
 

@@ -7,6 +7,7 @@
 
 #include "mc/checkerboard_square.hpp"
 #include "rng/philox.hpp"
+#include "rng/xoshiro256.hpp"
 
 namespace physml {
 
@@ -15,7 +16,7 @@ struct Replica {
   double beta = 1.0;
   std::vector<int8_t> spins;
   uint64_t sweeps = 0;     // sweeps ever done: the counter of addressed draws
-  PhiloxStream serial;     // for updates that consume draws one by one
+  Xoshiro256 serial;       // for updates that consume draws one by one
   std::unique_ptr<SquareCheckerboard> fast;  // square-Ising fast path, if it applies
   // Scratch for cluster growth: site i is in the current cluster iff mark[i] == generation.
   std::vector<uint32_t> cluster_mark;

@@ -62,7 +62,7 @@ Simulation::Simulation(const SimulationSpec& spec)
     Replica& rep = replicas_[r];
     rep.id = uint32_t(r);
     rep.beta = betas_[r];
-    rep.serial = PhiloxStream(key_, stream_id(rep.id, Purpose::Cluster));
+    rep.serial = Xoshiro256(key_, stream_id(rep.id, Purpose::Cluster));
     rep.spins.resize(N);
     for (int i = 0; i < N; ++i) {
       const uint32_t u = draw(key_, uint32_t(i), stream_id(rep.id, Purpose::Initial), 0)[0];
@@ -312,8 +312,7 @@ SimulationState Simulation::state() {
       s.lanes.insert(s.lanes.end(), w.begin(), w.end());
     }
     s.sweeps.push_back(rep.sweeps);
-    s.serial.push_back(rep.serial.block());
-    s.serial.push_back(uint64_t(rep.serial.pos()));
+    s.serial.insert(s.serial.end(), rep.serial.state(), rep.serial.state() + 4);
   }
   s.replica_of_slot = replica_of_slot_;
   s.exchange_stream = {exchange_stream_.block(), uint64_t(exchange_stream_.pos())};
@@ -335,7 +334,7 @@ void Simulation::restore(const SimulationState& s) {
   auto need = [](bool ok) {
     if (!ok) throw std::invalid_argument("checkpoint state does not match this simulation");
   };
-  need(s.spins.size() == T * N && s.sweeps.size() == size_t(T) && s.serial.size() == 2 * size_t(T));
+  need(s.spins.size() == T * N && s.sweeps.size() == size_t(T) && s.serial.size() == 4 * size_t(T));
   need(s.replica_of_slot.size() == size_t(T) && s.counters.size() == 4 && s.betas.size() == size_t(T));
   need(s.clusters_per_sweep.size() == size_t(T) && s.exchange_stream.size() == 2);
   const bool fast = uses_fast_kernel();
@@ -350,7 +349,7 @@ void Simulation::restore(const SimulationState& s) {
                                                     s.lanes.begin() + (r + 1) * lane_words));
     }
     rep.sweeps = s.sweeps[r];
-    rep.serial.restore(s.serial[2 * r], int(s.serial[2 * r + 1]));
+    rep.serial.restore(s.serial.data() + 4 * r);
   }
   replica_of_slot_ = s.replica_of_slot;
   for (int t = 0; t < T; ++t) slot_of_replica_[replica_of_slot_[t]] = t;
