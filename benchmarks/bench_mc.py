@@ -4,7 +4,8 @@
 
 Prints, as medians over --repeats runs:
 - Metropolis spin-flip attempts per second, square Ising at T_c, L = 64, 256, 1024,
-  1 and 2 threads (and the portable, non-AVX2 kernel on one thread);
+  1 and 2 threads run alternately (2t/1t is the median of the paired ratios), and the
+  portable (non-AVX2) kernel on one thread;
 - Wolff at T_c, L = 64: independent samples per second, 1 / (2 tau_int(|m|) * s/sweep);
 - with numba (in this interpreter, or in the one given by --peer-python or
   $PHYSML_PEER_PYTHON): the peer's checkerboard Metropolis (../shared/peers/numba_ising.py)
@@ -30,25 +31,35 @@ HERE = Path(__file__).resolve().parent
 PEER_SCRIPT = HERE.parent.parent / "shared" / "peers" / "numba_ising.py"
 
 
-def median_rate(make, work, repeats):
-    rates = []
-    for _ in range(repeats):
-        sim = make()
+def rate(sim, sweeps, L):
+    t0 = time.perf_counter()
+    sim.thermalize(sweeps)
+    return sweeps * L * L / (time.perf_counter() - t0)
+
+
+def metropolis_flips(L, repeats):
+    """Flips/s with 1 and 2 threads, runs interleaved so that both see the same machine
+    state; returns medians and the median of the paired 2-thread/1-thread ratios."""
+    sweeps = max(20, int(3e8 / (L * L)))
+    sims = {t: _engine.Simulation(model="ising", lattice="square", L=L, temperatures=[T_C],
+                                  seed=1, threads=t) for t in (1, 2)}
+    for sim in sims.values():
         sim.thermalize(2)  # touch memory, start threads
-        n, seconds = work
-        t0 = time.perf_counter()
-        sim.thermalize(n)
-        rates.append(seconds(n) / (time.perf_counter() - t0))
-    return statistics.median(rates)
+    one, two = [], []
+    for _ in range(repeats):
+        one.append(rate(sims[1], sweeps, L))
+        two.append(rate(sims[2], sweeps, L))
+    ratios = [b / a for a, b in zip(one, two)]
+    return statistics.median(one), statistics.median(two), statistics.median(ratios)
 
 
-def metropolis_flips(L, threads, repeats, portable=False):
-    _engine.force_portable_kernel(portable)
+def portable_flips(L, repeats):
+    _engine.force_portable_kernel(True)
     try:
-        sweeps = max(20, int(3e8 / (L * L)))
-        make = lambda: _engine.Simulation(model="ising", lattice="square", L=L,
-                                          temperatures=[T_C], seed=1, threads=threads)
-        return median_rate(make, (sweeps, lambda n: n * L * L), repeats)
+        sim = _engine.Simulation(model="ising", lattice="square", L=L, temperatures=[T_C],
+                                 seed=1, threads=1)
+        return statistics.median(rate(sim, max(4, int(3e7 / (L * L))), L)
+                                 for _ in range(repeats))
     finally:
         _engine.force_portable_kernel(False)
 
@@ -56,23 +67,21 @@ def metropolis_flips(L, threads, repeats, portable=False):
 def tau_abs_m(algorithm, L, sweeps, every):
     sim = _engine.Simulation(model="ising", lattice="square", L=L, algorithm=algorithm,
                              temperatures=[T_C], seed=3, threads=1)
-    sim.thermalize(max(1000, sweeps // 20))
+    sim.thermalize(max(2000, sweeps // 20))
     out = sim.measure(sweeps, every, 0)
     s = _engine.summarize(out["e"][0], out["m"][0], L * L, T_C, every, 32)
     return s["tau_m"]
 
 
 def wolff_independent_per_s(L, repeats):
-    sims = []
     rates = []
+    sim = _engine.Simulation(model="ising", lattice="square", L=L, algorithm="wolff",
+                             temperatures=[T_C], seed=5, threads=1)
+    sim.thermalize(2000)  # also fixes the clusters per sweep
     for _ in range(repeats):
-        sim = _engine.Simulation(model="ising", lattice="square", L=L, algorithm="wolff",
-                                 temperatures=[T_C], seed=5, threads=1)
-        sim.thermalize(1000)  # also fixes the clusters per sweep
         t0 = time.perf_counter()
-        sim.measure(20000, 1, 0)
+        sim.measure(20000, 1, 0)  # measuring e and m after every sweep, as a user would
         rates.append(20000 / (time.perf_counter() - t0))
-        sims.append(sim)
     tau = tau_abs_m("wolff", L, 200000, 1)
     sweeps_per_s = statistics.median(rates)
     return sweeps_per_s / (2 * tau), tau, sweeps_per_s
@@ -114,12 +123,11 @@ def main():
           f"{args.repeats}):")
     print(f"{'L':>6} {'1 thread':>12} {'2 threads':>12} {'2t/1t':>7} {'portable 1t':>12}")
     for L in (64, 256, 1024):
-        one = metropolis_flips(L, 1, args.repeats)
-        two = metropolis_flips(L, 2, args.repeats)
-        port = metropolis_flips(L, 1, max(1, args.repeats // 2), portable=True)
+        one, two, speedup = metropolis_flips(L, args.repeats)
+        port = portable_flips(L, max(1, args.repeats // 2))
         report["metropolis"].append({"L": L, "flips_per_s_1t": one, "flips_per_s_2t": two,
-                                     "speedup_2t": two / one, "portable_flips_per_s_1t": port})
-        print(f"{L:>6} {one:>12.3e} {two:>12.3e} {two / one:>7.2f} {port:>12.3e}")
+                                     "speedup_2t": speedup, "portable_flips_per_s_1t": port})
+        print(f"{L:>6} {one:>12.3e} {two:>12.3e} {speedup:>7.2f} {port:>12.3e}")
 
     ind, tau_w, sweeps_w = wolff_independent_per_s(64, args.repeats)
     report["wolff"] = {"L": 64, "sweeps_per_s": sweeps_w, "tau_int_abs_m_sweeps": tau_w,

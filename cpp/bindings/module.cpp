@@ -164,8 +164,9 @@ PYBIND11_MODULE(_engine, m) {
         d["exchange_attempts"] = to_array(s.exchange_attempts, {py::ssize_t(s.exchange_attempts.size())});
         d["exchange_accepts"] = to_array(s.exchange_accepts, {py::ssize_t(s.exchange_accepts.size())});
         d["clusters_per_sweep"] = to_array(s.clusters_per_sweep, {py::ssize_t(s.clusters_per_sweep.size())});
-        d["therm_clusters"] = to_array(s.therm_clusters, {py::ssize_t(s.therm_clusters.size())});
-        d["therm_sites"] = to_array(s.therm_sites, {py::ssize_t(s.therm_sites.size())});
+        d["cluster_sweeps"] = to_array(s.cluster_sweeps, {py::ssize_t(s.cluster_sweeps.size())});
+        d["cluster_count_avg"] = to_array(s.cluster_count_avg, {py::ssize_t(s.cluster_count_avg.size())});
+        d["cluster_sites_avg"] = to_array(s.cluster_sites_avg, {py::ssize_t(s.cluster_sites_avg.size())});
         d["counters"] = to_array(s.counters, {py::ssize_t(s.counters.size())});
         d["betas"] = to_array(s.betas, {py::ssize_t(s.betas.size())});
         d["best_energy"] = to_array(std::vector<double>{s.best_energy}, {1});
@@ -182,9 +183,10 @@ PYBIND11_MODULE(_engine, m) {
         s.exchange_stream = from_array<uint64_t>(d, "exchange_stream");
         s.exchange_attempts = from_array<int64_t>(d, "exchange_attempts");
         s.exchange_accepts = from_array<int64_t>(d, "exchange_accepts");
-        s.clusters_per_sweep = from_array<int64_t>(d, "clusters_per_sweep");
-        s.therm_clusters = from_array<int64_t>(d, "therm_clusters");
-        s.therm_sites = from_array<int64_t>(d, "therm_sites");
+        s.clusters_per_sweep = from_array<double>(d, "clusters_per_sweep");
+        s.cluster_sweeps = from_array<int64_t>(d, "cluster_sweeps");
+        s.cluster_count_avg = from_array<double>(d, "cluster_count_avg");
+        s.cluster_sites_avg = from_array<double>(d, "cluster_sites_avg");
         s.counters = from_array<int64_t>(d, "counters");
         s.betas = from_array<double>(d, "betas");
         const auto be = from_array<double>(d, "best_energy");

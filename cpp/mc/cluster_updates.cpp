@@ -1,5 +1,6 @@
 #include "mc/cluster_updates.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -27,26 +28,30 @@ int32_t find_root(std::vector<int32_t>& parent, int32_t i) {
 
 // Grows one ferromagnetic cluster from `seed` (already changed to `fresh`).
 // Written without branches on the coin flips: at T_c they are unpredictable and
-// mispredictions would cost more than the always-drawn random word.
+// mispredictions would cost more than the always-drawn random word. Each 64-bit
+// word serves two bonds (32 bits each; P(add) is exact to 2^-32).
 template <int Z>
 int64_t grow_ferro(int8_t* __restrict s, const int32_t* __restrict neighbors,
-                   int32_t* __restrict st, int seed, int8_t old,
-                   int8_t fresh, uint64_t add, Xoshiro256& rng_out) {
+                   int32_t* __restrict st, int seed, int8_t old, int8_t fresh, uint32_t add,
+                   Xoshiro256& rng_out) {
   Xoshiro256 rng = rng_out;  // in registers: int8 stores below may alias anything
   size_t top = 0;
   st[top++] = seed;  // a site joins at most once, so N slots suffice
-  int64_t size = 1;
+  int64_t size = 0;  // every member is popped exactly once
   while (top > 0) {
+    ++size;
     const int32_t* nb = neighbors + size_t(st[--top]) * Z;
     int32_t site[Z];
     for (int k = 0; k < Z; ++k) site[k] = nb[k];
+    uint64_t word = 0;
     for (int k = 0; k < Z; ++k) {
+      if ((k & 1) == 0) word = rng.next();
+      const uint32_t coin = (k & 1) ? uint32_t(word >> 32) : uint32_t(word);
       const int j = site[k];
-      const bool join = (s[j] == old) & (rng.next() < add);
+      const bool join = (s[j] == old) & (coin < add);
       s[j] = join ? fresh : s[j];
       st[top] = j;
       top += join;
-      size += join;
     }
   }
   rng_out = rng;
@@ -61,7 +66,9 @@ int64_t WolffUpdate::grow_cluster(Replica& r, const SweepContext& ctx,
   const Lattice& lat = ctx.lattice;
   const int z = lat.coordination();
   int8_t* s = r.spins.data();
-  const uint64_t add = probability_threshold(bond_probability(m, r.beta));
+  const double p_add = bond_probability(m, r.beta);
+  const uint64_t add = probability_threshold(p_add);
+  const uint32_t add32 = uint32_t(std::min<double>(std::ldexp(p_add, 32), 4294967295.0));
   // Local copies: int8 stores may alias anything, and would otherwise force the
   // generator state and the table pointer through memory on every step.
   Xoshiro256 rng = r.serial;
@@ -105,33 +112,42 @@ int64_t WolffUpdate::grow_cluster(Replica& r, const SweepContext& ctx,
   // the cluster's old value; members already carry the new one, so need no mark.
   if (stack.size() < size_t(lat.n_sites())) stack.resize(lat.n_sites());
   switch (z) {  // a compile-time coordination lets the neighbour loop unroll
-    case 2: size = grow_ferro<2>(s, neighbors, stack.data(), seed, old, fresh, add, rng); break;
-    case 3: size = grow_ferro<3>(s, neighbors, stack.data(), seed, old, fresh, add, rng); break;
-    case 4: size = grow_ferro<4>(s, neighbors, stack.data(), seed, old, fresh, add, rng); break;
-    case 6: size = grow_ferro<6>(s, neighbors, stack.data(), seed, old, fresh, add, rng); break;
+    case 2: size = grow_ferro<2>(s, neighbors, stack.data(), seed, old, fresh, add32, rng); break;
+    case 3: size = grow_ferro<3>(s, neighbors, stack.data(), seed, old, fresh, add32, rng); break;
+    case 4: size = grow_ferro<4>(s, neighbors, stack.data(), seed, old, fresh, add32, rng); break;
+    case 6: size = grow_ferro<6>(s, neighbors, stack.data(), seed, old, fresh, add32, rng); break;
     default: throw std::logic_error("Wolff: unsupported coordination number");
   }
   r.serial = rng;
   return size;
 }
 
-SweepReport WolffUpdate::sweep(Replica& r, const SweepContext& ctx) const {
+SweepReport WolffUpdate::sweeps(Replica& r, const SweepContext& ctx, int64_t n) const {
   std::vector<int32_t> stack;
-  stack.reserve(ctx.lattice.n_sites());
   SweepReport rep;
-  const int64_t n = ctx.lattice.n_sites();
-  if (ctx.clusters_per_sweep > 0) {
-    for (int64_t c = 0; c < ctx.clusters_per_sweep; ++c) {
-      rep.cluster_sites += grow_cluster(r, ctx, stack);
-      ++rep.clusters;
+  const int64_t N = ctx.lattice.n_sites();
+  const double c = ctx.clusters_per_sweep;
+  for (int64_t k = 0; k < n; ++k) {
+    if (c > 0) {
+      // Sweep i grows floor((i+1) c) - floor(i c) clusters: c on average, and a
+      // count fixed in advance, never chosen by looking at the configuration.
+      const int64_t i = ctx.sweep_index + k;
+      const int64_t todo = int64_t(std::floor(double(i + 1) * c)) - int64_t(std::floor(double(i) * c));
+      for (int64_t cl = 0; cl < todo; ++cl) {
+        rep.cluster_sites += grow_cluster(r, ctx, stack);
+        ++rep.clusters;
+      }
+    } else {
+      int64_t flipped = 0;
+      while (flipped < N) {
+        const int64_t size = grow_cluster(r, ctx, stack);
+        flipped += size;
+        rep.cluster_sites += size;
+        ++rep.clusters;
+      }
     }
-  } else {
-    while (rep.cluster_sites < n) {
-      rep.cluster_sites += grow_cluster(r, ctx, stack);
-      ++rep.clusters;
-    }
+    ++r.sweeps;
   }
-  ++r.sweeps;
   return rep;
 }
 

@@ -10,7 +10,9 @@ namespace physml {
 class WolffUpdate : public UpdateRule {
  public:
   std::string name() const override { return "wolff"; }
-  SweepReport sweep(Replica& r, const SweepContext& ctx) const override;
+  bool adaptive_sweep() const override { return true; }
+  SweepReport sweep(Replica& r, const SweepContext& ctx) const override { return sweeps(r, ctx, 1); }
+  SweepReport sweeps(Replica& r, const SweepContext& ctx, int64_t n) const override;
 
  private:
   int64_t grow_cluster(Replica& r, const SweepContext& ctx, std::vector<int32_t>& stack) const;

@@ -12,6 +12,7 @@ namespace physml {
 namespace {
 
 constexpr int64_t kInnerParallelSites = 16384;
+constexpr double kClusterWindow = 100.0;
 
 Key simulation_key(uint64_t seed, int L) {
   // Different sizes from one --seed must not share random numbers.
@@ -52,9 +53,10 @@ Simulation::Simulation(const SimulationSpec& spec)
   exchange_stream_ = PhiloxStream(key_, stream_id(0xFFFFFFFu, Purpose::Exchange));
   exchange_attempts_.assign(std::max(T - 1, 0), 0);
   exchange_accepts_.assign(std::max(T - 1, 0), 0);
-  clusters_per_sweep_.assign(T, 0);
-  therm_clusters_.assign(T, 0);
-  therm_sites_.assign(T, 0);
+  clusters_per_sweep_.assign(T, 0.0);
+  cluster_sweeps_.assign(T, 0);
+  cluster_count_avg_.assign(T, 0.0);
+  cluster_sites_avg_.assign(T, 0.0);
 
   const bool fast = spec.fast_kernel && rule_->wants_fast_kernel(lattice_, model_);
   replicas_.resize(T);
@@ -93,24 +95,28 @@ void Simulation::set_temperatures(const std::vector<double>& temperatures) {
   meas_sweeps_ = 0;
   measurements_ = 0;
   frozen_ = false;
-  std::fill(clusters_per_sweep_.begin(), clusters_per_sweep_.end(), 0);
-  std::fill(therm_clusters_.begin(), therm_clusters_.end(), 0);
-  std::fill(therm_sites_.begin(), therm_sites_.end(), 0);
+  std::fill(clusters_per_sweep_.begin(), clusters_per_sweep_.end(), 0.0);
+  std::fill(cluster_sweeps_.begin(), cluster_sweeps_.end(), 0);
+  std::fill(cluster_count_avg_.begin(), cluster_count_avg_.end(), 0.0);
+  std::fill(cluster_sites_avg_.begin(), cluster_sites_avg_.end(), 0.0);
 }
 
-void Simulation::sweep_replica(int r, bool measuring, int64_t n) {
-  if (spec_.track_minimum && n > 1) {  // the minimum is checked after every sweep
-    for (int64_t i = 0; i < n; ++i) sweep_replica(r, measuring, 1);
+void Simulation::sweep_replica(int r, bool measuring, int64_t n, int64_t sweep_index) {
+  const bool count_clusters = !measuring && rule_->adaptive_sweep();
+  if ((spec_.track_minimum || count_clusters) && n > 1) {  // both need every single sweep
+    for (int64_t i = 0; i < n; ++i) sweep_replica(r, measuring, 1, sweep_index + i);
     return;
   }
   Replica& rep = replicas_[r];
   const int slot = slot_of_replica_[r];
   SweepContext ctx{lattice_, model_, key_, inner_ ? spec_.threads : 1,
-                   measuring ? clusters_per_sweep_[slot] : 0};
+                   measuring ? clusters_per_sweep_[slot] : 0.0, sweep_index};
   const SweepReport rep_stats = rule_->sweeps(rep, ctx, n);
-  if (!measuring) {
-    therm_clusters_[slot] += rep_stats.clusters;
-    therm_sites_[slot] += rep_stats.cluster_sites;
+  if (count_clusters) {
+    // running mean for the first kClusterWindow sweeps, exponential window after
+    const double w = 1.0 / std::min(double(++cluster_sweeps_[slot]), kClusterWindow);
+    cluster_count_avg_[slot] += w * (double(rep_stats.clusters) - cluster_count_avg_[slot]);
+    cluster_sites_avg_[slot] += w * (double(rep_stats.cluster_sites) - cluster_sites_avg_[slot]);
   }
   if (spec_.track_minimum) track_minimum(r);
 }
@@ -185,15 +191,14 @@ void Simulation::freeze_cluster_counts() {
   frozen_ = true;
   const int64_t N = lattice_.n_sites();
   for (int t = 0; t < n_temps(); ++t)
-    if (therm_sites_[t] > 0)
-      clusters_per_sweep_[t] = std::max<int64_t>(
-          1, std::llround(double(N) * double(therm_clusters_[t]) / double(therm_sites_[t])));
+    if (cluster_sweeps_[t] > 0)
+      clusters_per_sweep_[t] = double(N) * cluster_count_avg_[t] / cluster_sites_avg_[t];
 }
 
 std::vector<double> Simulation::mean_cluster_size() const {
   std::vector<double> out(n_temps(), std::nan(""));
   for (int t = 0; t < n_temps(); ++t)
-    if (therm_clusters_[t] > 0) out[t] = double(therm_sites_[t]) / double(therm_clusters_[t]);
+    if (cluster_sweeps_[t] > 0) out[t] = cluster_sites_avg_[t] / cluster_count_avg_[t];
   return out;
 }
 
@@ -255,7 +260,7 @@ MeasureBlock Simulation::measure(int64_t n, int measure_every, int64_t snapshot_
         // sweep in one go up to the next measurement
         const int64_t to_meas = measure_every - (meas_sweeps_ + s) % measure_every;
         const int64_t batch = std::min(to_meas, n - s);
-        sweep_replica(r, true, batch);
+        sweep_replica(r, true, batch, meas_sweeps_ + s);
         s += batch;
         const int64_t k = meas_after(s);
         if (k >= 0) record(slot_of_replica_[r], out, int(k), snap_index[k] >= 0, snap_index[k]);
@@ -270,10 +275,10 @@ MeasureBlock Simulation::measure(int64_t n, int measure_every, int64_t snapshot_
   } else {
     for (int64_t s = 1; s <= n; ++s) {
       if (inner_) {
-        for (int r = 0; r < T; ++r) sweep_replica(r, true);
+        for (int r = 0; r < T; ++r) sweep_replica(r, true, 1, meas_sweeps_ + s - 1);
       } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(spec_.threads)
-        for (int r = 0; r < T; ++r) sweep_replica(r, true);
+        for (int r = 0; r < T; ++r) sweep_replica(r, true, 1, meas_sweeps_ + s - 1);
       }
       exchange(therm_sweeps_ + meas_sweeps_ + s - 1);
       const int64_t k = meas_after(s);
@@ -319,8 +324,9 @@ SimulationState Simulation::state() {
   s.exchange_attempts = exchange_attempts_;
   s.exchange_accepts = exchange_accepts_;
   s.clusters_per_sweep = clusters_per_sweep_;
-  s.therm_clusters = therm_clusters_;
-  s.therm_sites = therm_sites_;
+  s.cluster_sweeps = cluster_sweeps_;
+  s.cluster_count_avg = cluster_count_avg_;
+  s.cluster_sites_avg = cluster_sites_avg_;
   s.counters = {therm_sweeps_, meas_sweeps_, measurements_, frozen_ ? 1 : 0};
   s.betas = betas_;
   s.best_energy = best_energy_;
@@ -359,8 +365,11 @@ void Simulation::restore(const SimulationState& s) {
   exchange_attempts_ = s.exchange_attempts;
   exchange_accepts_ = s.exchange_accepts;
   clusters_per_sweep_ = s.clusters_per_sweep;
-  therm_clusters_ = s.therm_clusters;
-  therm_sites_ = s.therm_sites;
+  need(s.cluster_sweeps.size() == size_t(T) && s.cluster_count_avg.size() == size_t(T) &&
+       s.cluster_sites_avg.size() == size_t(T));
+  cluster_sweeps_ = s.cluster_sweeps;
+  cluster_count_avg_ = s.cluster_count_avg;
+  cluster_sites_avg_ = s.cluster_sites_avg;
   therm_sweeps_ = s.counters[0];
   meas_sweeps_ = s.counters[1];
   measurements_ = s.counters[2];

@@ -48,7 +48,8 @@ struct SimulationState {
   std::vector<int32_t> replica_of_slot;
   std::vector<uint64_t> exchange_stream;
   std::vector<int64_t> exchange_attempts, exchange_accepts;
-  std::vector<int64_t> clusters_per_sweep, therm_clusters, therm_sites;
+  std::vector<int64_t> cluster_sweeps;
+  std::vector<double> clusters_per_sweep, cluster_count_avg, cluster_sites_avg;
   std::vector<int64_t> counters;
   std::vector<double> betas;
   double best_energy = std::numeric_limits<double>::infinity();
@@ -72,14 +73,14 @@ class Simulation {
   bool uses_fast_kernel() const { return !replicas_.empty() && replicas_[0].fast != nullptr; }
   bool parallel_inside() const { return inner_; }
   std::vector<double> exchange_acceptance() const;
-  const std::vector<int64_t>& clusters_per_sweep() const { return clusters_per_sweep_; }
+  const std::vector<double>& clusters_per_sweep() const { return clusters_per_sweep_; }
   std::vector<double> mean_cluster_size() const;
   double best_energy() const { return best_energy_; }
   const std::vector<int8_t>& best_config() const { return best_config_; }
   std::vector<int8_t> configuration(int slot);
 
  private:
-  void sweep_replica(int replica, bool measuring, int64_t n = 1);
+  void sweep_replica(int replica, bool measuring, int64_t n = 1, int64_t sweep_index = 0);
   void exchange(int64_t round);
   void record(int slot, MeasureBlock& out, int meas_index, bool snapshot, int snap_index);
   double replica_energy(int replica);
@@ -97,7 +98,11 @@ class Simulation {
   std::vector<int32_t> pt_order_;        // slots from hottest to coldest
   PhiloxStream exchange_stream_;
   std::vector<int64_t> exchange_attempts_, exchange_accepts_;
-  std::vector<int64_t> clusters_per_sweep_, therm_clusters_, therm_sites_;
+  std::vector<double> clusters_per_sweep_;
+  // Thermalization averages of clusters and flipped sites per sweep (Wolff). An
+  // exponential window of ~kClusterWindow sweeps forgets the start from disorder.
+  std::vector<int64_t> cluster_sweeps_;
+  std::vector<double> cluster_count_avg_, cluster_sites_avg_;
   int64_t therm_sweeps_ = 0, meas_sweeps_ = 0, measurements_ = 0;
   bool frozen_ = false;
   bool inner_ = false;

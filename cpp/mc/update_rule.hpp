@@ -20,8 +20,9 @@ struct SweepContext {
   const Lattice& lattice;
   const Model& model;
   const Key& key;
-  int threads = 1;               // threads inside this one replica
-  int64_t clusters_per_sweep = 0;  // Wolff; 0: grow clusters until N spins flipped
+  int threads = 1;                // threads inside this one replica
+  double clusters_per_sweep = 0;  // Wolff; 0: grow clusters until N spins flipped
+  int64_t sweep_index = 0;        // of the first sweep asked for, in this phase
 };
 
 struct SweepReport {
@@ -44,6 +45,9 @@ class UpdateRule {
     }
     return total;
   }
+  // Whether a sweep's length adapts to the configuration until the run fixes it
+  // from thermalization statistics (Wolff: clusters per sweep).
+  virtual bool adaptive_sweep() const { return false; }
   // Whether one replica's sweep can use several threads.
   virtual bool parallel_inside() const { return false; }
   // Whether the square-lattice fast kernel serves this rule for this model.
