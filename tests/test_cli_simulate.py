@@ -191,3 +191,13 @@ def test_resume_skips_finished_sizes(physml, workdir):
     a = [json.loads(x)["results"] for x in first.stdout.splitlines()]
     b = [json.loads(x)["results"] for x in again.stdout.splitlines()]
     assert a == b
+
+
+def test_too_short_run_is_flagged(physml, workdir):
+    res = physml("simulate", "--size", "32", "--temperatures", "2.3", "--sweeps", "200",
+                 "--measure-every", "1", "-q", "-o", "w.h5")
+    assert res.returncode == 0
+    assert "error bars are likely underestimated" in res.stderr
+    long = physml("simulate", "--size", "8", "--temperatures", "4.0", "--sweeps", "20000",
+                  "--measure-every", "1", "-q", "-o", "ok.h5")
+    assert long.returncode == 0 and "warning" not in long.stderr

@@ -36,10 +36,26 @@ using RowArgs = struct {
 };
 
 void row_portable(const RowArgs& a, int k0, int W, LaneState& st, const FlipThresholds& thr) {
+  // Fixed-width blocks and a select chain instead of a table lookup, so that the
+  // compiler can vectorize this with plain SSE2 on CPUs without AVX2.
   uint32_t r[kLanes];
   for (int k = k0; k < W; k += kLanes) {
     lanes_next(st, r);
     const int n = W - k < kLanes ? W - k : kLanes;
+    if (n == kLanes) {
+      int32_t* own = a.own + k;
+      for (int l = 0; l < kLanes; ++l) {
+        const int32_t s = own[l];
+        const int32_t sh = s * (a.up[k + l] + a.down[k + l] + a.same[k + l] + a.shifted[k + l]);
+        // masks, not branches: all-ones where the condition holds
+        const int32_t t = (thr[0] & -int32_t(sh == -4)) | (thr[1] & -int32_t(sh == -2)) |
+                          (thr[2] & -int32_t(sh == 0)) | (thr[3] & -int32_t(sh == 2)) |
+                          (thr[4] & -int32_t(sh == 4));
+        const int32_t flip = -int32_t(int32_t(r[l] >> 1) <= t);
+        own[l] = s ^ (flip & ~1);  // +1 <-> -1
+      }
+      continue;
+    }
     for (int l = 0; l < n; ++l) {
       const int j = k + l;
       const int32_t s = a.own[j];

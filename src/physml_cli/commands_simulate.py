@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from . import report, schema, simulate
@@ -60,6 +61,8 @@ def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, o
     for r, out in results:
         if not quiet:
             report.stderr.print(report.summary_table(r, out))
+        for line in report.short_run_warnings(r):
+            print(line, file=sys.stderr)
         if as_json:
             report.print_json(report.size_json(r, out))
     if plot:

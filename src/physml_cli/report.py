@@ -48,6 +48,25 @@ def size_json(result: Any, output: str) -> dict[str, Any]:
     return out
 
 
+def short_run_warnings(result: Any) -> list[str]:
+    """Temperatures whose bins are not much longer than tau_int: the binned error bars
+    there are likely too small."""
+    s = result.summary
+    every = result.params["measure_every"]
+    out = []
+    for i, T in enumerate(result.temperatures):
+        n, bins = s["n_samples"][i], s["n_bins"][i]
+        if not bins:
+            continue
+        bin_sweeps = n // bins * every
+        tau = max(s["tau_e"][i], s["tau_m"][i])
+        if math.isfinite(tau) and bin_sweeps < 5 * tau:
+            out.append(f"warning: L={result.params['L']} T={T:.4g}: bins of {bin_sweeps} sweeps are "
+                       f"shorter than 5 tau_int ({tau:.3g} sweeps); error bars are likely "
+                       "underestimated, run more --sweeps")
+    return out
+
+
 def print_json(obj: dict[str, Any]) -> None:
     print(json.dumps(obj), flush=True)
 

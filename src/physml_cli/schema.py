@@ -8,6 +8,7 @@ reader never sees a half-written file.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import tempfile
@@ -107,6 +108,8 @@ def write_simulation(path: str, r: SizeResult, command_line: str) -> None:
     with atomic_h5(path) as f:
         f.attrs["physml_schema"] = SIMULATION
         f.attrs["command_line"] = command_line
+        f.attrs["created_utc"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds")
         f.attrs["wall_s"] = r.wall_s
         _attrs(f, r.params)
         f.create_dataset("temperatures", data=np.asarray(r.temperatures, dtype=np.float64))
