@@ -83,7 +83,5 @@ def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
                           neighbors=np.zeros((0, 0)), temperatures=sim["temperatures"],
                           energy=np.zeros((0, 0)), magnetization=np.zeros((0, 0)),
                           configs=np.zeros((0, 0, 0)), summary=sim["summary"],
-                          extras={}, wall_s=float(sim["attrs"].get("wall_s", 0.0)))
-    if params["anneal"]:
-        r.extras["best_energy_per_site"] = sim.get("best_energy_per_site", np.array([np.nan]))
+                          extras=sim["extras"], wall_s=float(sim["attrs"].get("wall_s", 0.0)))
     return r, out

@@ -49,22 +49,25 @@ def size_json(result: Any, output: str) -> dict[str, Any]:
 
 
 def short_run_warnings(result: Any) -> list[str]:
-    """Temperatures whose bins are not much longer than tau_int: the binned error bars
-    there are likely too small."""
+    """One line per size naming the temperatures whose bins are not much longer than
+    tau_int: the binned error bars there are likely too small."""
     s = result.summary
     every = result.params["measure_every"]
-    out = []
+    flagged, worst, bin_sweeps = [], 0.0, 0
     for i, T in enumerate(result.temperatures):
-        n, bins = s["n_samples"][i], s["n_bins"][i]
-        if not bins:
+        n, bins = int(s["n_samples"][i]), int(s["n_bins"][i])
+        tau = max(s["tau_e"][i], s["tau_m"][i]) / every  # in samples; 1/2: independent
+        if not bins or not math.isfinite(tau) or tau <= 1.0:
             continue
-        bin_sweeps = n // bins * every
-        tau = max(s["tau_e"][i], s["tau_m"][i])
-        if math.isfinite(tau) and bin_sweeps < 5 * tau:
-            out.append(f"warning: L={result.params['L']} T={T:.4g}: bins of {bin_sweeps} sweeps are "
-                       f"shorter than 5 tau_int ({tau:.3g} sweeps); error bars are likely "
-                       "underestimated, run more --sweeps")
-    return out
+        if n // bins < 5 * tau:
+            flagged.append(f"{T:.4g}")
+            worst = max(worst, tau * every)
+            bin_sweeps = n // bins * every
+    if not flagged:
+        return []
+    return [f"warning: L={result.params['L']}: at T = {', '.join(flagged)} the error bins "
+            f"({bin_sweeps} sweeps) are shorter than 5 tau_int (up to {worst:.3g} sweeps); "
+            "error bars are likely underestimated: run more --sweeps"]
 
 
 def print_json(obj: dict[str, Any]) -> None:

@@ -114,11 +114,11 @@ def write_simulation(path: str, r: SizeResult, command_line: str) -> None:
         _attrs(f, r.params)
         f.create_dataset("temperatures", data=np.asarray(r.temperatures, dtype=np.float64))
         cfg = r.configs.reshape((n_t, r.configs.shape[1]) + tuple(r.lattice_shape))
-        chunk = (1, max(1, min(cfg.shape[1], 64))) + tuple(r.lattice_shape)
-        d = f.create_dataset("configs", data=cfg, dtype=np.int8,
-                             chunks=chunk if cfg.shape[1] else None,
-                             compression="gzip" if cfg.shape[1] else None, compression_opts=4
-                             if cfg.shape[1] else None, shuffle=bool(cfg.shape[1]))
+        packed: dict[str, Any] = {}
+        if cfg.shape[1]:  # HDF5 cannot chunk an empty dataset
+            packed = dict(chunks=(1, min(cfg.shape[1], 64)) + tuple(r.lattice_shape),
+                          compression="gzip", compression_opts=4, shuffle=True)
+        d = f.create_dataset("configs", data=cfg, dtype=np.int8, **packed)
         d.attrs["axes"] = "temperature, sample, lattice..."
         s = f.create_group("series")
         s.attrs["measure_every"] = r.params["measure_every"]
@@ -145,7 +145,8 @@ def read_simulation(path: str) -> dict[str, Any]:
                    "summary": {k: f["summary"][k][()] for k in f["summary"]},
                    "n_configs": int(f["configs"].shape[1]),
                    "n_measurements": int(f["series/energy"].shape[1]),
-                   "lattice_shape": tuple(int(x) for x in f["lattice"].attrs["shape"])}
+                   "lattice_shape": tuple(int(x) for x in f["lattice"].attrs["shape"]),
+                   "extras": {k: f["extras"][k][()] for k in f.get("extras", {})}}
         except (KeyError, OSError) as exc:
             raise PhysmlError(f"{path} is damaged: {exc}") from None
     return out
