@@ -1,10 +1,13 @@
 // The only file that knows about Python. Long-running calls release the GIL so
 // Python's signal handlers and progress display keep running between calls.
+#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include "lattice/lattice.hpp"
+#include "linear/cross_validation.hpp"
+#include "linear/features.hpp"
 #include "mc/checkerboard_square.hpp"
 #include "mc/enumeration.hpp"
 #include "mc/simulation.hpp"
@@ -45,6 +48,17 @@ py::dict summary_dict(const ThermoSummary& s) {
   PHYSML_FIELD(tau_e) PHYSML_FIELD(tau_m)
 #undef PHYSML_FIELD
   return d;
+}
+
+LinearSpec linear_spec(const std::string& model, double l1_ratio, bool fit_intercept, double tol,
+                       int max_iter) {
+  LinearSpec spec;
+  spec.model = model;
+  spec.l1_ratio = l1_ratio;
+  spec.fit_intercept = fit_intercept;
+  spec.tol = tol;
+  spec.max_iter = max_iter;
+  return spec;
 }
 
 }  // namespace
@@ -228,4 +242,76 @@ PYBIND11_MODULE(_engine, m) {
         },
         py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0, py::arg("h") = 0.0,
         py::arg("q") = 2, py::arg("temperatures") = std::vector<double>{1.0});
+
+  m.def("linear_fit",
+        [](const std::string& model, const Matrix& X, const Vector& y, double alpha,
+           double l1_ratio, bool fit_intercept, double tol, int max_iter) {
+          const LinearSpec spec = linear_spec(model, l1_ratio, fit_intercept, tol, max_iter);
+          LinearFit reg;
+          ClassifierFit cls;
+          {
+            py::gil_scoped_release release;
+            fit_one(spec, X, y, alpha, reg, cls);
+          }
+          py::dict d;
+          if (is_classifier(model)) {
+            d["coef"] = cls.coef;
+            d["intercept"] = cls.intercept;
+            d["iterations"] = cls.iterations;
+            d["converged"] = cls.converged;
+          } else {
+            d["coef"] = reg.coef;
+            d["intercept"] = reg.intercept;
+            d["iterations"] = reg.iterations;
+            d["converged"] = reg.converged;
+          }
+          return d;
+        },
+        py::arg("model"), py::arg("X"), py::arg("y"), py::arg("alpha") = 0.0,
+        py::arg("l1_ratio") = 0.5, py::arg("fit_intercept") = true, py::arg("tol") = 1e-8,
+        py::arg("max_iter") = 10000,
+        "Fit ols, ridge, lasso, elasticnet (regression) or logistic, softmax (labels 0..K-1).");
+  m.def("linear_score",
+        [](const std::string& model, const Matrix& coef, const Vector& intercept, const Matrix& X,
+           const Vector& y) {
+          const LinearSpec spec = linear_spec(model, 0.5, true, 1e-8, 1);
+          LinearFit reg;
+          ClassifierFit cls;
+          if (is_classifier(model)) {
+            cls.coef = coef;
+            cls.intercept = intercept;
+          } else {
+            if (coef.rows() != 1 || intercept.size() != 1)
+              throw std::invalid_argument("regression coefficients must be one row");
+            reg.coef = coef.row(0).transpose();
+            reg.intercept = intercept(0);
+          }
+          if (X.cols() != coef.cols()) throw std::invalid_argument("X has the wrong number of features");
+          return score(spec, reg, cls, X, y);
+        },
+        py::arg("model"), py::arg("coef"), py::arg("intercept"), py::arg("X"), py::arg("y"),
+        "R^2 (regression) or accuracy (classification) of stored coefficients on (X, y).");
+  m.def("linear_cross_validate",
+        [](const std::string& model, const Matrix& X, const Vector& y,
+           const std::vector<double>& alphas, int folds, uint64_t seed, double l1_ratio,
+           bool fit_intercept, double tol, int max_iter) {
+          const LinearSpec spec = linear_spec(model, l1_ratio, fit_intercept, tol, max_iter);
+          py::gil_scoped_release release;
+          return cross_validate(spec, X, y, alphas, folds, seed);
+        },
+        py::arg("model"), py::arg("X"), py::arg("y"), py::arg("alphas"), py::arg("folds") = 5,
+        py::arg("seed") = 0, py::arg("l1_ratio") = 0.5, py::arg("fit_intercept") = true,
+        py::arg("tol") = 1e-8, py::arg("max_iter") = 10000,
+        "Validation scores, shape (len(alphas), folds).");
+  m.def("pair_features",
+        [](py::array_t<int8_t, py::array::c_style | py::array::forcecast> configs, int threads) {
+          if (configs.ndim() != 2) throw std::invalid_argument("configurations must be (n, n_sites)");
+          const long n = long(configs.shape(0)), N = long(configs.shape(1));
+          if (double(n) * double(N) * double(N) > 4e9)
+            throw std::invalid_argument("pair features would need more than 32 GB");
+          py::gil_scoped_release release;
+          return pair_features(configs.data(), n, N, threads);
+        },
+        py::arg("configs"), py::arg("threads") = 1,
+        "All products s_i s_j of each configuration, shape (n, n_sites**2).");
 }

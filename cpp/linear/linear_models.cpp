@@ -1,0 +1,324 @@
+#include "linear/linear_models.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <stdexcept>
+
+namespace physml {
+
+namespace {
+
+// Column means (zero when no intercept is fitted) and the centred copies.
+struct Centred {
+  Matrix X;
+  Vector y;
+  Vector x_mean;
+  double y_mean = 0.0;
+};
+
+Centred centre(const Matrix& X, const Vector& y, bool fit_intercept) {
+  Centred c{X, y, Vector::Zero(X.cols()), 0.0};
+  if (fit_intercept && X.rows() > 0) {
+    c.x_mean = X.colwise().mean();
+    c.y_mean = y.mean();
+    c.X.rowwise() -= c.x_mean.transpose();
+    c.y.array() -= c.y_mean;
+  }
+  return c;
+}
+
+void check_xy(const Matrix& X, long n_targets) {
+  if (X.rows() == 0 || X.cols() == 0) throw std::invalid_argument("empty design matrix");
+  if (X.rows() != n_targets) throw std::invalid_argument("X and y have different numbers of rows");
+  if (!X.allFinite()) throw std::invalid_argument("X contains NaN or infinite values");
+}
+
+double soft_threshold(double x, double t) {
+  return x > t ? x - t : (x < -t ? x + t : 0.0);
+}
+
+// log(1 + exp(z)) without overflow
+double softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
+
+// Truncated Newton (Newton-CG) with a backtracking line search, for smooth convex
+// objectives with cheap Hessian-vector products.
+struct Objective {
+  std::function<double(const Vector&, Vector&)> value_grad;  // returns f, fills gradient
+  std::function<void(const Vector& v, Vector& out)> hessp;   // at the last value_grad point
+};
+
+int newton_cg(const Objective& obj, Vector& x, double tol, int max_iter, bool& converged) {
+  Vector g(x.size()), trial_g(x.size());
+  double f = obj.value_grad(x, g);
+  const double g0 = std::max(g.lpNorm<Eigen::Infinity>(), 1e-300);
+  converged = false;
+  int it = 0;
+  for (; it < max_iter; ++it) {
+    const double gnorm = g.lpNorm<Eigen::Infinity>();
+    if (gnorm <= tol * std::max(1.0, g0)) {
+      converged = true;
+      break;
+    }
+    // CG on H d = -g to relative accuracy eta (Eisenstat-Walker style forcing).
+    const double eta = std::min(0.5, std::sqrt(g.norm()));
+    Vector d = Vector::Zero(x.size()), r = -g, p = r, Hp(x.size());
+    double rr = r.squaredNorm();
+    const double stop = eta * eta * rr;
+    for (int k = 0; k < 2 * int(x.size()) + 20 && rr > stop; ++k) {
+      obj.hessp(p, Hp);
+      const double pHp = p.dot(Hp);
+      if (pHp <= 0) break;  // not positive definite along p: use what we have
+      const double a = rr / pHp;
+      d += a * p;
+      r -= a * Hp;
+      const double rr_new = r.squaredNorm();
+      p = r + (rr_new / rr) * p;
+      rr = rr_new;
+    }
+    if (d.dot(g) >= 0) d = -g;  // safeguard: always a descent direction
+    double t = 1.0;
+    const double slope = d.dot(g);
+    Vector trial(x.size());
+    double f_trial = 0.0;
+    for (int ls = 0; ls < 60; ++ls, t *= 0.5) {
+      trial = x + t * d;
+      f_trial = obj.value_grad(trial, trial_g);
+      if (f_trial <= f + 1e-4 * t * slope) break;
+    }
+    const double moved = (trial - x).lpNorm<Eigen::Infinity>();
+    x = trial;
+    f = f_trial;
+    g = trial_g;
+    if (moved <= 1e-15 * (1.0 + x.lpNorm<Eigen::Infinity>())) {  // at machine precision
+      converged = true;
+      ++it;
+      break;
+    }
+  }
+  // leave the Hessian callback evaluated at the final point
+  obj.value_grad(x, g);
+  return it;
+}
+
+}  // namespace
+
+LinearFit fit_ols(const Matrix& X, const Vector& y, bool fit_intercept) {
+  check_xy(X, y.size());
+  const Centred c = centre(X, y, fit_intercept);
+  Eigen::CompleteOrthogonalDecomposition<Matrix> cod(c.X);
+  LinearFit fit;
+  fit.coef = cod.solve(c.y);  // minimum-norm least squares
+  fit.intercept = fit_intercept ? c.y_mean - c.x_mean.dot(fit.coef) : 0.0;
+  return fit;
+}
+
+std::vector<LinearFit> fit_ridge(const Matrix& X, const Vector& y, const std::vector<double>& alphas,
+                                 bool fit_intercept) {
+  check_xy(X, y.size());
+  for (double a : alphas)
+    if (!(a >= 0) || !std::isfinite(a)) throw std::invalid_argument("ridge alpha must be >= 0");
+  const Centred c = centre(X, y, fit_intercept);
+  Eigen::BDCSVD<Matrix> svd(c.X, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  const Vector s = svd.singularValues();
+  const Vector uty = svd.matrixU().transpose() * c.y;
+  const double cutoff = s.size() ? s(0) * 1e-15 * double(std::max(X.rows(), X.cols())) : 0.0;
+  std::vector<LinearFit> out;
+  for (double a : alphas) {
+    Vector shrink(s.size());
+    for (int i = 0; i < s.size(); ++i)
+      shrink(i) = (s(i) > cutoff || a > 0) ? s(i) / (s(i) * s(i) + a) : 0.0;
+    LinearFit fit;
+    fit.coef = svd.matrixV() * shrink.cwiseProduct(uty);
+    fit.intercept = fit_intercept ? c.y_mean - c.x_mean.dot(fit.coef) : 0.0;
+    out.push_back(fit);
+  }
+  return out;
+}
+
+std::vector<LinearFit> fit_elastic_net_path(const Matrix& X, const Vector& y,
+                                            const std::vector<double>& alphas, double l1_ratio,
+                                            bool fit_intercept, double tol, int max_iter) {
+  check_xy(X, y.size());
+  if (!(l1_ratio >= 0 && l1_ratio <= 1)) throw std::invalid_argument("l1_ratio must be in [0, 1]");
+  for (double a : alphas)
+    if (!(a > 0) || !std::isfinite(a)) throw std::invalid_argument("lasso/elastic-net alpha must be > 0");
+  const Centred c = centre(X, y, fit_intercept);
+  const double n = double(X.rows());
+  const long p = X.cols();
+  const Vector col_sq = c.X.colwise().squaredNorm().transpose() / n;
+  Vector w = Vector::Zero(p);
+  Vector r = c.y;  // residual y - X w
+  std::vector<LinearFit> out;
+  for (double a : alphas) {
+    const double l1 = a * l1_ratio, l2 = a * (1.0 - l1_ratio);
+    LinearFit fit;
+    fit.converged = false;
+    int it = 0;
+    for (; it < max_iter; ++it) {
+      double max_change = 0.0, max_w = 0.0;
+      for (long j = 0; j < p; ++j) {
+        if (col_sq(j) == 0.0) continue;  // constant column: its weight stays 0
+        const double old = w(j);
+        const double rho = c.X.col(j).dot(r) / n + col_sq(j) * old;
+        const double fresh = soft_threshold(rho, l1) / (col_sq(j) + l2);
+        if (fresh != old) {
+          r.noalias() -= (fresh - old) * c.X.col(j);
+          w(j) = fresh;
+          max_change = std::max(max_change, std::abs(fresh - old));
+        }
+        max_w = std::max(max_w, std::abs(fresh));
+      }
+      if (max_change <= tol * std::max(max_w, 1e-300) || max_w == 0.0) {
+        fit.converged = true;
+        ++it;
+        break;
+      }
+    }
+    fit.iterations = it;
+    fit.coef = w;
+    fit.intercept = fit_intercept ? c.y_mean - c.x_mean.dot(w) : 0.0;
+    out.push_back(fit);
+  }
+  return out;
+}
+
+ClassifierFit fit_logistic(const Matrix& X, const Eigen::VectorXi& labels, double alpha,
+                           bool fit_intercept, double tol, int max_iter) {
+  check_xy(X, labels.size());
+  if (!(alpha > 0)) throw std::invalid_argument("logistic regression needs alpha > 0");
+  const long n = X.rows(), p = X.cols();
+  Vector t(n);  // +-1 targets
+  for (long i = 0; i < n; ++i) {
+    if (labels(i) != 0 && labels(i) != 1) throw std::invalid_argument("logistic labels must be 0 or 1");
+    t(i) = labels(i) ? 1.0 : -1.0;
+  }
+  const long m = p + (fit_intercept ? 1 : 0);
+  Vector curvature(n);  // sigma(1 - sigma) at the last evaluated point
+  Objective obj;
+  obj.value_grad = [&](const Vector& th, Vector& g) {
+    Vector z = X * th.head(p);
+    if (fit_intercept) z.array() += th(p);
+    double f = 0.5 * alpha * th.head(p).squaredNorm();
+    Vector coeff(n);
+    for (long i = 0; i < n; ++i) {
+      const double margin = t(i) * z(i);
+      f += softplus(-margin);
+      const double s = 1.0 / (1.0 + std::exp(margin));  // sigma(-margin)
+      coeff(i) = -t(i) * s;
+      const double prob = 1.0 / (1.0 + std::exp(-z(i)));
+      curvature(i) = prob * (1.0 - prob);
+    }
+    g.resize(m);
+    g.head(p) = X.transpose() * coeff + alpha * th.head(p);
+    if (fit_intercept) g(p) = coeff.sum();
+    return f;
+  };
+  obj.hessp = [&](const Vector& v, Vector& out) {
+    Vector a = X * v.head(p);
+    if (fit_intercept) a.array() += v(p);
+    a.array() *= curvature.array();
+    out.resize(m);
+    out.head(p) = X.transpose() * a + alpha * v.head(p);
+    if (fit_intercept) out(p) = a.sum();
+  };
+  Vector th = Vector::Zero(m);
+  ClassifierFit fit;
+  fit.iterations = newton_cg(obj, th, tol, max_iter, fit.converged);
+  fit.coef = th.head(p).transpose();
+  fit.intercept = Vector::Constant(1, fit_intercept ? th(p) : 0.0);
+  return fit;
+}
+
+ClassifierFit fit_softmax(const Matrix& X, const Eigen::VectorXi& labels, int K, double alpha,
+                          bool fit_intercept, double tol, int max_iter) {
+  check_xy(X, labels.size());
+  if (!(alpha > 0)) throw std::invalid_argument("softmax regression needs alpha > 0");
+  if (K < 2) throw std::invalid_argument("softmax regression needs at least two classes");
+  const long n = X.rows(), p = X.cols();
+  for (long i = 0; i < n; ++i)
+    if (labels(i) < 0 || labels(i) >= K) throw std::invalid_argument("softmax label out of range");
+  const long per = p + (fit_intercept ? 1 : 0);  // parameters per class: weights then bias
+  Matrix P(n, K);  // probabilities at the last evaluated point
+  auto unpack = [&](const Vector& th, Matrix& W, Vector& b) {
+    W.resize(K, p);
+    b = Vector::Zero(K);
+    for (int k = 0; k < K; ++k) {
+      W.row(k) = th.segment(k * per, p).transpose();
+      if (fit_intercept) b(k) = th(k * per + p);
+    }
+  };
+  Objective obj;
+  obj.value_grad = [&](const Vector& th, Vector& g) {
+    Matrix W;
+    Vector b;
+    unpack(th, W, b);
+    Matrix Z = X * W.transpose();
+    Z.rowwise() += b.transpose();
+    double f = 0.5 * alpha * W.squaredNorm();
+    for (long i = 0; i < n; ++i) {
+      const double top = Z.row(i).maxCoeff();
+      const double lse = top + std::log((Z.row(i).array() - top).exp().sum());
+      f -= Z(i, labels(i)) - lse;
+      P.row(i) = (Z.row(i).array() - lse).exp();
+    }
+    Matrix R = P;
+    for (long i = 0; i < n; ++i) R(i, labels(i)) -= 1.0;
+    const Matrix G = R.transpose() * X + alpha * W;  // (K, p)
+    g.resize(K * per);
+    for (int k = 0; k < K; ++k) {
+      g.segment(k * per, p) = G.row(k).transpose();
+      if (fit_intercept) g(k * per + p) = R.col(k).sum();
+    }
+    return f;
+  };
+  obj.hessp = [&](const Vector& v, Vector& out) {
+    Matrix V;
+    Vector c;
+    unpack(v, V, c);
+    Matrix A = X * V.transpose();  // (n, K)
+    A.rowwise() += c.transpose();
+    const Vector mix = (P.array() * A.array()).rowwise().sum();
+    Matrix B = P.array() * (A.colwise() - mix).array();
+    const Matrix G = B.transpose() * X + alpha * V;
+    out.resize(K * per);
+    for (int k = 0; k < K; ++k) {
+      out.segment(k * per, p) = G.row(k).transpose();
+      // The biases are unpenalized and only their differences matter; a unit
+      // curvature along (1, ..., 1) keeps the Newton system regular without
+      // changing the step, since the gradient is orthogonal to that direction.
+      if (fit_intercept) out(k * per + p) = B.col(k).sum() + c.sum() / K;
+    }
+  };
+  Vector th = Vector::Zero(K * per);
+  ClassifierFit fit;
+  fit.iterations = newton_cg(obj, th, tol, max_iter, fit.converged);
+  Matrix W;
+  Vector b;
+  unpack(th, W, b);
+  fit.coef = W;
+  fit.intercept = b;
+  return fit;
+}
+
+Matrix predict_proba(const ClassifierFit& fit, const Matrix& X) {
+  if (X.cols() != fit.coef.cols()) throw std::invalid_argument("X has the wrong number of features");
+  if (fit.coef.rows() == 1) {
+    Vector z = X * fit.coef.row(0).transpose();
+    z.array() += fit.intercept(0);
+    Matrix P(X.rows(), 2);
+    P.col(1) = (1.0 / (1.0 + (-z.array()).exp())).matrix();
+    P.col(0) = 1.0 - P.col(1).array();
+    return P;
+  }
+  Matrix Z = X * fit.coef.transpose();
+  Z.rowwise() += fit.intercept.transpose();
+  for (long i = 0; i < Z.rows(); ++i) {
+    const double top = Z.row(i).maxCoeff();
+    Z.row(i) = (Z.row(i).array() - top).exp();
+    Z.row(i) /= Z.row(i).sum();
+  }
+  return Z;
+}
+
+}  // namespace physml
