@@ -201,3 +201,17 @@ def test_too_short_run_is_flagged(physml, workdir):
     long = physml("simulate", "--size", "8", "--temperatures", "4.0", "--sweeps", "20000",
                   "--measure-every", "1", "-q", "-o", "ok.h5")
     assert long.returncode == 0 and "warning" not in long.stderr
+
+
+def test_saved_configurations_carry_their_energy(physml, workdir):
+    res = physml("simulate", "--lattice", "triangular", "--size", "5", "--J", "-0.5",
+                 "--temperatures", "1.0,2.0", "--sweeps", "300", "--save-configs", "9",
+                 "--measure-every", "3", "-q", "-o", "c.h5")
+    assert res.returncode == 0, res.stderr
+    lat = _engine.Lattice("triangular", 5)
+    with h5py.File(workdir / "c.h5") as f:
+        cfg = f["configs"][()].reshape(2, -1, 25).astype(np.int64)
+        i, j = lat.bonds[:, 0], lat.bonds[:, 1]
+        e = 0.5 * (cfg[..., i] * cfg[..., j]).sum(-1) / 25
+        assert np.allclose(f["config_energy"][()], e, atol=1e-12)
+        assert np.allclose(f["config_magnetization"][()], cfg.sum(-1) / 25, atol=1e-12)

@@ -63,7 +63,7 @@ LinearSpec linear_spec(const std::string& model, double l1_ratio, bool fit_inter
 
 }  // namespace
 
-PYBIND11_MODULE(_engine, m) {
+PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   m.doc() = "physml numerical engine (C++; no I/O)";
 #ifdef PHYSML_VERSION
   m.attr("__version__") = PHYSML_VERSION;
@@ -90,12 +90,26 @@ PYBIND11_MODULE(_engine, m) {
     return 1;
 #endif
   });
+  m.def("cpu_has_avx2", []() {
+#if defined(__x86_64__) || defined(__i386__)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return false;
+#endif
+  }, "Whether this CPU can run the AVX2/FMA build of the engine.");
+  m.def("build_isa", []() {
+#if defined(__AVX2__)
+    return std::string("avx2");
+#else
+    return std::string("generic");
+#endif
+  }, "Instruction set this build of the engine was compiled for.");
   m.def("kernel_isa", []() { return std::string(checkerboard_isa()); },
         "Instruction set the square-lattice checkerboard kernel runs with on this CPU.");
   m.def("force_portable_kernel", &force_portable_kernel, py::arg("on"),
         "Use the portable checkerboard loop even where AVX2 is available.");
 
-  py::class_<Lattice>(m, "Lattice")
+  py::class_<Lattice>(m, "Lattice", py::module_local())
       .def(py::init([](const std::string& kind, int L) { return Lattice(parse_lattice_kind(kind), L); }),
            py::arg("kind"), py::arg("L"))
       .def_property_readonly("kind", [](const Lattice& l) { return lattice_kind_name(l.kind()); })
@@ -117,7 +131,7 @@ PYBIND11_MODULE(_engine, m) {
         return to_array(flat, {py::ssize_t(l.bonds().size()), 2});
       });
 
-  py::class_<Simulation>(m, "Simulation")
+  py::class_<Simulation>(m, "Simulation", py::module_local())
       .def(py::init([](const std::string& model, const std::string& lattice, int L, double J,
                        double h, int q, const std::string& algorithm,
                        const std::vector<double>& temperatures, uint64_t seed,

@@ -119,19 +119,51 @@ std::vector<LinearFit> fit_ridge(const Matrix& X, const Vector& y, const std::ve
   for (double a : alphas)
     if (!(a >= 0) || !std::isfinite(a)) throw std::invalid_argument("ridge alpha must be >= 0");
   const Centred c = centre(X, y, fit_intercept);
-  Eigen::BDCSVD<Matrix> svd(c.X, Eigen::ComputeThinU | Eigen::ComputeThinV);
-  const Vector s = svd.singularValues();
-  const Vector uty = svd.matrixU().transpose() * c.y;
-  const double cutoff = s.size() ? s(0) * 1e-15 * double(std::max(X.rows(), X.cols())) : 0.0;
-  std::vector<LinearFit> out;
-  for (double a : alphas) {
-    Vector shrink(s.size());
-    for (int i = 0; i < s.size(); ++i)
-      shrink(i) = (s(i) > cutoff || a > 0) ? s(i) / (s(i) * s(i) + a) : 0.0;
+  auto finish = [&](Vector coef) {
     LinearFit fit;
-    fit.coef = svd.matrixV() * shrink.cwiseProduct(uty);
-    fit.intercept = fit_intercept ? c.y_mean - c.x_mean.dot(fit.coef) : 0.0;
-    out.push_back(fit);
+    fit.intercept = fit_intercept ? c.y_mean - c.x_mean.dot(coef) : 0.0;
+    fit.coef = std::move(coef);
+    return fit;
+  };
+  std::vector<LinearFit> out;
+  // With more samples than features, work with the p x p Gram matrix X^T X.
+  Matrix V;
+  Vector lambda, vty;
+  if (X.rows() >= X.cols()) {
+    Matrix G = Matrix::Zero(X.cols(), X.cols());
+    G.selfadjointView<Eigen::Lower>().rankUpdate(c.X.transpose());
+    const Vector xty = c.X.transpose() * c.y;
+    const bool all_positive = std::all_of(alphas.begin(), alphas.end(), [](double a) { return a > 0; });
+    if (all_positive && alphas.size() <= 3) {
+      // a few alphas: one Cholesky factorization each is cheaper than an eigensolve
+      for (double a : alphas) {
+        Matrix Ga = G;
+        Ga.diagonal().array() += a;
+        out.push_back(finish(Ga.selfadjointView<Eigen::Lower>().llt().solve(xty)));
+      }
+      return out;
+    }
+    // many alphas (or OLS): one eigendecomposition serves them all; its eigenvalues
+    // are the squared singular values of X
+    Eigen::SelfAdjointEigenSolver<Matrix> eig(G.selfadjointView<Eigen::Lower>());
+    V = eig.eigenvectors();
+    lambda = eig.eigenvalues().cwiseMax(0.0);
+    vty = V.transpose() * xty;
+  } else {
+    Eigen::BDCSVD<Matrix> svd(c.X, Eigen::ComputeThinU | Eigen::ComputeThinV);
+    V = svd.matrixV();
+    lambda = svd.singularValues().array().square();
+    vty = svd.singularValues().cwiseProduct(svd.matrixU().transpose() * c.y);
+  }
+  // w = V diag(1 / (lambda + alpha)) V^T X^T y; for alpha = 0 the directions without
+  // variance are dropped, which gives the minimum-norm least-squares solution
+  const double top = lambda.size() ? lambda.maxCoeff() : 0.0;
+  const double cutoff = top * 1e-13 * double(std::max(X.rows(), X.cols()));
+  for (double a : alphas) {
+    Vector shrink(lambda.size());
+    for (int i = 0; i < lambda.size(); ++i)
+      shrink(i) = (a > 0 || lambda(i) > cutoff) ? 1.0 / (lambda(i) + a) : 0.0;
+    out.push_back(finish(V * shrink.cwiseProduct(vty)));
   }
   return out;
 }

@@ -7,6 +7,9 @@ import numpy.typing as npt
 __version__: str
 
 def has_openmp() -> bool: ...
+def cpu_has_avx2() -> bool: ...
+def build_isa() -> str:
+    """'avx2' or 'generic': the build of the engine in use."""
 def max_threads() -> int: ...
 def kernel_isa() -> str:
     """'avx2' or 'portable': the square-lattice kernel this CPU runs."""
@@ -71,3 +74,18 @@ def summarize(e: Sequence[float], m: Sequence[float], n_sites: int, temperature:
 def integrated_autocorrelation_time(x: Sequence[float], window_c: float = 6.0) -> float: ...
 def exact_enumeration(model: str, lattice: str, L: int, J: float = 1.0, h: float = 0.0,
                       q: int = 2, temperatures: Sequence[float] = ...) -> dict[str, np.ndarray]: ...
+
+def linear_fit(model: str, X: np.ndarray, y: np.ndarray, alpha: float = 0.0,
+               l1_ratio: float = 0.5, fit_intercept: bool = True, tol: float = 1e-8,
+               max_iter: int = 10000) -> dict[str, object]:
+    """ols, ridge, lasso, elasticnet (regression) or logistic, softmax (labels 0..K-1):
+    {'coef', 'intercept', 'iterations', 'converged'}."""
+def linear_score(model: str, coef: np.ndarray, intercept: np.ndarray, X: np.ndarray,
+                 y: np.ndarray) -> float: ...
+def linear_cross_validate(model: str, X: np.ndarray, y: np.ndarray, alphas: Sequence[float],
+                          folds: int = 5, seed: int = 0, l1_ratio: float = 0.5,
+                          fit_intercept: bool = True, tol: float = 1e-8,
+                          max_iter: int = 10000) -> np.ndarray:
+    """Validation scores, shape (len(alphas), folds)."""
+def pair_features(configs: npt.NDArray[np.int8], threads: int = 1) -> np.ndarray:
+    """All products s_i s_j, shape (n, n_sites**2)."""

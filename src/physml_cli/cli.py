@@ -125,6 +125,72 @@ def _check_memory(lattice: str, sizes: list[int], n_temps: int, kw: dict[str, An
                               f"({ram / 2**30:.1f} GiB)")
 
 
+@cli.group()
+def train() -> None:
+    """Train models on physml datasets (or HDF5/.npz files with arrays X and y)."""
+
+
+@train.command("linear")
+@click.argument("data")
+@click.option("--model", "model_name", default="ridge", show_default=True,
+              help="ols, ridge, lasso, elasticnet, logistic, softmax.")
+@click.option("--alpha", default="1.0", show_default=True,
+              help="Regularization strength; a comma list or a:b:n (log-spaced) with --cv.")
+@click.option("--l1-ratio", type=float, default=0.5, show_default=True,
+              help="Elastic net: share of the L1 penalty.")
+@click.option("--cv", type=int, default=0, help="Choose --alpha by K-fold cross-validation.")
+@click.option("--no-intercept", is_flag=True, help="Fit no intercept.")
+@click.option("--standardize", is_flag=True, help="Scale features to zero mean, unit variance.")
+@click.option("--target", default=None,
+              help="energy, magnetization, temperature, phase (physml files) or y "
+                   "[default: energy, or y for X/y files].")
+@click.option("--tc", type=float, default=None,
+              help="Critical temperature for --target phase (default: Onsager's, square Ising).")
+@click.option("--features", type=click.Choice(("raw", "pairs")), default="raw", show_default=True,
+              help="Spins as they are, or all products s_i s_j.")
+@click.option("--test-fraction", type=float, default=0.2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--tol", type=float, default=1e-8, show_default=True)
+@click.option("--max-iter", type=int, default=10000, show_default=True)
+@click.option("--threads", type=int, default=None)
+@click.option("--output", "-o", default="linear_model.h5", show_default=True)
+@click.option("--overwrite", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the fit as JSON on stdout.")
+def train_linear(data: str, model_name: str, alpha: str, l1_ratio: float, cv: int,
+                 no_intercept: bool, standardize: bool, target: str | None, tc: float | None,
+                 features: str, test_fraction: float, seed: int, tol: float, max_iter: int,
+                 threads: int | None, output: str, overwrite: bool, as_json: bool) -> None:
+    """Linear and logistic regression: OLS, ridge, lasso, elastic net, logistic, softmax."""
+    from . import parsing
+    from .commands_train import run_train_linear
+
+    alphas = parsing.alpha_list(alpha)
+    if model_name not in ("ols", "ridge", "lasso", "elasticnet", "logistic", "softmax"):
+        raise PhysmlError(f"unknown --model {model_name!r} (choose ols, ridge, lasso, "
+                          "elasticnet, logistic, softmax)")
+    if model_name in ("lasso", "elasticnet", "logistic", "softmax") and min(alphas) <= 0:
+        raise PhysmlError(f"--model {model_name} needs --alpha > 0")
+    if not 0 <= l1_ratio <= 1:
+        raise PhysmlError("--l1-ratio must be between 0 and 1")
+    if cv == 1 or cv < 0:
+        raise PhysmlError("--cv must be 0 (off) or at least 2")
+    if not 0 <= test_fraction < 1:
+        raise PhysmlError("--test-fraction must be in [0, 1)")
+    if not tol > 0 or max_iter < 1:
+        raise PhysmlError("--tol must be > 0 and --max-iter >= 1")
+    if target is not None and target not in ("energy", "magnetization", "temperature", "phase", "y"):
+        raise PhysmlError(f"unknown --target {target!r} (choose energy, magnetization, "
+                          "temperature, phase, y)")
+    threads = parsing.default_threads() if threads is None else threads
+    if threads < 1:
+        raise PhysmlError("--threads must be >= 1")
+    run_train_linear(data=data, model=model_name, alphas=alphas, l1_ratio=l1_ratio, cv=cv,
+                     fit_intercept=not no_intercept, standardize=standardize, target=target,
+                     tc=tc, features=features, test_fraction=test_fraction, seed=seed, tol=tol,
+                     max_iter=max_iter, threads=threads, output=output, overwrite=overwrite,
+                     as_json=as_json, command_line=" ".join(shlex.quote(a) for a in sys.argv))
+
+
 @cli.command()
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")

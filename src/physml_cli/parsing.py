@@ -75,3 +75,22 @@ def default_threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def alpha_list(text: str) -> list[float]:
+    """``0.1`` or ``0.01,0.1,1`` or ``a:b:n`` (n values log-spaced from a to b)."""
+    try:
+        if ":" in text:
+            a, b, n = text.split(":")
+            lo, hi, count = float(a), float(b), int(n)
+            if lo <= 0 or hi <= 0 or count < 1:
+                raise PhysmlError(f"--alpha {text}: a:b:n needs a, b > 0 and n >= 1")
+            values = ([lo] if count == 1 else
+                      [lo * (hi / lo) ** (i / (count - 1)) for i in range(count)])
+        else:
+            values = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise PhysmlError(f"--alpha {text!r}: expected a number, a comma list or a:b:n") from None
+    if not values or any(not math.isfinite(v) or v < 0 for v in values):
+        raise PhysmlError(f"--alpha {text!r}: values must be finite and >= 0")
+    return values

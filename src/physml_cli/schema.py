@@ -23,7 +23,8 @@ from .errors import PhysmlError
 
 SIMULATION = "physml.simulation/1"
 CHECKPOINT = "physml.checkpoint/1"
-KNOWN = (SIMULATION, CHECKPOINT)
+MODEL = "physml.model/1"
+KNOWN = (SIMULATION, CHECKPOINT, MODEL)
 
 # Per-temperature summary columns, in the order they are shown and stored.
 SUMMARY_FIELDS = ("e", "e_err", "m", "m_err", "m_abs", "m_abs_err", "m2", "m2_err", "m4",
@@ -98,6 +99,8 @@ class SizeResult:
     energy: np.ndarray          # (n_T, n_meas) per site
     magnetization: np.ndarray   # (n_T, n_meas) per site
     configs: np.ndarray         # (n_T, n_cfg, n_sites) int8
+    config_energy: np.ndarray   # (n_T, n_cfg) per site, measured with each saved configuration
+    config_magnetization: np.ndarray
     summary: dict[str, np.ndarray]
     extras: dict[str, np.ndarray]
     wall_s: float
@@ -120,6 +123,8 @@ def write_simulation(path: str, r: SizeResult, command_line: str) -> None:
                           compression="gzip", compression_opts=4, shuffle=True)
         d = f.create_dataset("configs", data=cfg, dtype=np.int8, **packed)
         d.attrs["axes"] = "temperature, sample, lattice..."
+        f.create_dataset("config_energy", data=r.config_energy)
+        f.create_dataset("config_magnetization", data=r.config_magnetization)
         s = f.create_group("series")
         s.attrs["measure_every"] = r.params["measure_every"]
         s.create_dataset("energy", data=r.energy, compression="gzip", compression_opts=4)
@@ -222,3 +227,61 @@ def describe(path: str) -> dict[str, Any]:
         out["temperatures"] = sim["temperatures"].tolist()
         out["summary"] = {k: np.asarray(v).tolist() for k, v in sim["summary"].items()}
     return out
+
+
+# Learning data: physml simulations, or any HDF5 / .npz file with arrays X and y.
+
+def read_learning_source(path: str) -> dict[str, Any]:
+    """{'kind': 'simulation', ...} with configurations and their observables, or
+    {'kind': 'arrays', 'X': ..., 'y': ...}."""
+    if not os.path.exists(path):
+        raise PhysmlError(f"no such file: {path}")
+    if path.endswith(".npz"):
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if "X" not in z:
+                    raise PhysmlError(f"{path} has no array X")
+                return {"kind": "arrays", "X": z["X"], "y": z["y"] if "y" in z else None}
+        except (OSError, ValueError) as exc:
+            raise PhysmlError(f"{path} is not a readable .npz file: {exc}") from None
+    try:
+        f = h5py.File(path, "r")
+    except OSError:
+        raise PhysmlError(f"{path} is not a readable HDF5 file (corrupt or truncated?)") from None
+    with f:
+        try:
+            if _decode(f.attrs.get("physml_schema")) == SIMULATION:
+                return {"kind": "simulation",
+                        "attrs": {k: _decode(v) for k, v in f.attrs.items()},
+                        "temperatures": f["temperatures"][()],
+                        "configs": f["configs"][()],
+                        "config_energy": f["config_energy"][()],
+                        "config_magnetization": f["config_magnetization"][()]}
+            if "X" not in f:
+                raise PhysmlError(f"{path} is neither a physml simulation nor has a dataset X")
+            return {"kind": "arrays", "X": f["X"][()], "y": f["y"][()] if "y" in f else None}
+        except (KeyError, OSError) as exc:
+            raise PhysmlError(f"{path} is damaged: {exc}") from None
+
+
+def write_model(path: str, kind: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+                command_line: str) -> None:
+    """A trained model: self-describing attributes plus its parameter arrays."""
+    with atomic_h5(path) as f:
+        f.attrs["physml_schema"] = MODEL
+        f.attrs["model_kind"] = kind
+        f.attrs["command_line"] = command_line
+        f.attrs["created_utc"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds")
+        _attrs(f, attrs)
+        for k, v in arrays.items():
+            f.create_dataset(k, data=np.asarray(v))
+
+
+def read_model(path: str) -> dict[str, Any]:
+    with open_physml(path, MODEL) as f:
+        try:
+            return {"attrs": {k: _decode(v) for k, v in f.attrs.items()},
+                    "arrays": {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset)}}
+        except (KeyError, OSError) as exc:
+            raise PhysmlError(f"{path} is damaged: {exc}") from None

@@ -196,6 +196,9 @@ def _collect(params: dict[str, Any], sim: Any, st: RunState, wall: float) -> sch
         m = np.concatenate(st.magnetization, axis=1) if st.magnetization else np.zeros((n_t, 0))
         cfg = (np.concatenate(st.configs, axis=1) if st.configs
                else np.zeros((n_t, 0, n_sites), dtype=np.int8))
+    # the measurement taken together with each saved configuration
+    every = snapshot_every(params)
+    picked = slice(0, every * cfg.shape[1], every) if every else slice(0, 0)
     rows = [_engine.summarize(e[i], m[i], n_sites, float(temps[i]), params["measure_every"], 32)
             for i in range(n_t)]
     summary = {k: np.array([r[k] for r in rows]) for k in schema.SUMMARY_FIELDS}
@@ -210,7 +213,8 @@ def _collect(params: dict[str, Any], sim: Any, st: RunState, wall: float) -> sch
         extras["best_config"] = np.asarray(sim.best_config).reshape(lattice.shape)
     return schema.SizeResult(params=dict(params), lattice_shape=tuple(lattice.shape),
                              neighbors=lattice.neighbors, temperatures=temps, energy=e,
-                             magnetization=m, configs=cfg, summary=summary, extras=extras,
+                             magnetization=m, configs=cfg, config_energy=e[:, picked],
+                             config_magnetization=m[:, picked], summary=summary, extras=extras,
                              wall_s=wall)
 
 

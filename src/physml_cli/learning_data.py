@@ -1,0 +1,93 @@
+"""Turns a data file into a design matrix and targets for the learning commands."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _engine, schema
+from .errors import PhysmlError
+
+TARGETS = ("energy", "magnetization", "temperature", "phase", "y")
+ONSAGER_TC = 2.0 / math.log(1.0 + math.sqrt(2.0))
+
+
+@dataclass
+class Dataset:
+    X: np.ndarray            # (n, p) float64
+    y: np.ndarray            # (n,)
+    source: dict[str, Any]   # what the data came from, for provenance
+    lattice_shape: tuple[int, ...] | None
+
+
+def critical_temperature(attrs: dict[str, Any], tc: float | None) -> float:
+    if tc is not None:
+        return tc
+    if attrs.get("model") == "ising" and attrs.get("lattice") == "square" and attrs.get("J", 0) > 0 \
+            and attrs.get("h") == 0:
+        return ONSAGER_TC * attrs["J"]
+    raise PhysmlError("--target phase needs --tc: no exact T_c is known for this model")
+
+
+def load(path: str, target: str | None, features: str, tc: float | None = None,
+         threads: int = 1) -> Dataset:
+    src = schema.read_learning_source(path)
+    if src["kind"] == "simulation":
+        cfg = src["configs"]
+        n_t, n_cfg = cfg.shape[:2]
+        if n_cfg == 0:
+            raise PhysmlError(f"{path} holds no configurations (simulate with --save-configs > 0)")
+        spins = cfg.reshape(n_t * n_cfg, -1)
+        n_sites = spins.shape[1]
+        target = target or "energy"
+        T = np.repeat(src["temperatures"], n_cfg)
+        if target == "energy":
+            y = src["config_energy"].reshape(-1) * n_sites  # total energy
+        elif target == "magnetization":
+            y = src["config_magnetization"].reshape(-1)
+        elif target == "temperature":
+            y = T
+        elif target == "phase":
+            y = (T < critical_temperature(src["attrs"], tc)).astype(np.float64)
+        else:
+            raise PhysmlError(f"--target {target}: a simulation file has energy, magnetization, "
+                              "temperature and phase")
+        shape = tuple(cfg.shape[2:])
+        info = {k: src["attrs"].get(k) for k in ("model", "lattice", "L", "J", "h", "q", "seed")}
+    else:
+        spins = np.asarray(src["X"])
+        if target not in (None, "y"):
+            raise PhysmlError(f"--target {target}: {path} is a plain X/y file; use --target y")
+        if src["y"] is None:
+            raise PhysmlError(f"{path} has no targets y")
+        y = np.asarray(src["y"], dtype=np.float64).reshape(-1)
+        if spins.ndim < 2:
+            raise PhysmlError(f"X in {path} must have one row per sample (got shape {spins.shape})")
+        spins = spins.reshape(spins.shape[0], -1)
+        if len(y) != spins.shape[0]:
+            raise PhysmlError(f"X has {spins.shape[0]} rows but y has {len(y)} entries")
+        shape, info = None, {}
+    if features == "pairs":
+        try:
+            X = _engine.pair_features(np.asarray(spins, dtype=np.int8), threads)
+        except ValueError as exc:
+            raise PhysmlError(f"--features pairs: {exc}") from None
+    elif features == "raw":
+        X = np.asarray(spins, dtype=np.float64)
+    else:
+        raise PhysmlError(f"unknown --features {features!r} (choose raw, pairs)")
+    if not np.isfinite(X).all() or not np.isfinite(y).all():
+        raise PhysmlError(f"{path} contains NaN or infinite values")
+    info.update(file=path, target=target or "y", features=features)
+    return Dataset(X=X, y=y, source=info, lattice_shape=shape)
+
+
+def split(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Train and test row indices from a seeded permutation."""
+    order = np.random.default_rng(seed).permutation(n)
+    n_test = int(round(n * test_fraction))
+    if n - n_test < 2:
+        raise PhysmlError(f"only {n} samples: too few to train on after the test split")
+    return np.sort(order[n_test:]), np.sort(order[:n_test])

@@ -1,0 +1,106 @@
+"""`physml train linear` end to end, and its bad-input handling."""
+import json
+import os
+
+import h5py
+import numpy as np
+import pytest
+
+from test_cli_errors import assert_clean_failure
+
+
+@pytest.fixture(scope="module")
+def chain_data(tmp_path_factory):
+    from conftest import run_physml
+    d = tmp_path_factory.mktemp("chain")
+    res = run_physml("simulate", "--lattice", "chain", "--size", "12", "--temperatures",
+                     "1.0:4.0:6", "--sweeps", "4000", "--save-configs", "200", "--algorithm",
+                     "heatbath", "-q", "-o", str(d / "chain.h5"))
+    assert res.returncode == 0, res.stderr
+    return d / "chain.h5"
+
+
+def test_ridge_learns_the_chain_couplings(physml, workdir, chain_data):
+    res = physml("train", "linear", chain_data, "--model", "ridge", "--alpha", "1e-4",
+                 "--features", "pairs", "--target", "energy", "--output", "m.h5", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert set(out) >= {"model", "alpha", "coef", "intercept", "train_score", "test_score",
+                        "wall_s"}
+    J = np.array(out["coef"]).reshape(12, 12)
+    i = np.arange(12)
+    assert np.allclose(J[i, (i + 1) % 12], -0.5, atol=1e-3)
+    assert out["test_score"] > 0.999999
+    with h5py.File(workdir / "m.h5") as f:
+        assert f.attrs["physml_schema"] == "physml.model/1"
+        assert f.attrs["model"] == "ridge" and f.attrs["features"] == "pairs"
+        assert f["coef"].shape == (1, 144)
+        assert "train linear" in f.attrs["command_line"]
+
+
+def test_cross_validation_and_lasso(physml, workdir, chain_data):
+    res = physml("train", "linear", chain_data, "--model", "lasso", "--alpha", "1e-3:1:4",
+                 "--cv", "3", "--features", "pairs", "-o", "l.h5", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert len(out["cv"]["scores"]) == 4 and out["alpha"] == pytest.approx(1e-3)
+
+
+def test_logistic_phase_classifier(physml, workdir, chain_data):
+    res = physml("train", "linear", chain_data, "--model", "logistic", "--alpha", "1",
+                 "--target", "phase", "--tc", "2.5", "--features", "pairs", "-o", "p.h5",
+                 "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert 0.5 < out["test_score"] <= 1.0
+
+
+def test_npz_and_plain_hdf5(physml, workdir):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(100, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 3.0
+    np.savez(workdir / "d.npz", X=X, y=y)
+    with h5py.File(workdir / "d.h5", "w") as f:
+        f["X"], f["y"] = X, y
+    for src in ("d.npz", "d.h5"):
+        res = physml("train", "linear", src, "--model", "ols", "-o", f"{src}.model.h5", "--json")
+        assert res.returncode == 0, res.stderr
+        out = json.loads(res.stdout)
+        assert np.allclose(out["coef"], [1.0, -2.0, 0.5]) and out["intercept"] == pytest.approx(3.0)
+
+
+BAD = [
+    (["--model", "svm"], "unknown --model"),
+    (["--model", "lasso", "--alpha", "0"], "--alpha > 0"),
+    (["--alpha", "-1"], ">= 0"),
+    (["--alpha", "x"], "expected a number"),
+    (["--alpha", "0.1,1"], "need --cv"),
+    (["--cv", "1"], "--cv"),
+    (["--test-fraction", "1.5"], "--test-fraction"),
+    (["--l1-ratio", "2"], "--l1-ratio"),
+    (["--target", "spin"], "unknown --target"),
+    (["--target", "y"], "a simulation file has"),
+    (["--model", "logistic", "--target", "energy"], "class labels"),
+]
+
+
+@pytest.mark.parametrize("extra,fragment", BAD)
+def test_bad_arguments(physml, workdir, chain_data, extra, fragment):
+    res = physml("train", "linear", chain_data, *extra, "-o", "out.h5")
+    assert_clean_failure(res, workdir, fragment)
+
+
+def test_bad_files(physml, workdir):
+    assert_clean_failure(physml("train", "linear", "none.h5", "-o", "o.h5"), workdir, "no such file")
+    (workdir / "junk.h5").write_bytes(os.urandom(1000))
+    assert_clean_failure(physml("train", "linear", "junk.h5", "-o", "o.h5"), workdir,
+                         "not a readable HDF5", keep=["junk.h5"])
+    np.savez(workdir / "nan.npz", X=np.array([[1.0, np.nan], [0, 1], [1, 1]]), y=np.ones(3))
+    assert_clean_failure(physml("train", "linear", "nan.npz", "-o", "o.h5"), workdir, "NaN",
+                         keep=["nan.npz", "junk.h5"])
+    np.savez(workdir / "shape.npz", X=np.ones((5, 2)), y=np.ones(4))
+    assert_clean_failure(physml("train", "linear", "shape.npz", "-o", "o.h5"), workdir,
+                         "rows", keep=["nan.npz", "junk.h5", "shape.npz"])
+    np.savez(workdir / "nolabels.npz", X=np.ones((5, 2)))
+    assert_clean_failure(physml("train", "linear", "nolabels.npz", "-o", "o.h5"), workdir,
+                         "no targets", keep=["nan.npz", "junk.h5", "shape.npz", "nolabels.npz"])
