@@ -5,6 +5,10 @@
 #include <functional>
 #include <stdexcept>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace physml {
 
 namespace {
@@ -32,6 +36,24 @@ void check_xy(const Matrix& X, long n_targets) {
   if (X.rows() == 0 || X.cols() == 0) throw std::invalid_argument("empty design matrix");
   if (X.rows() != n_targets) throw std::invalid_argument("X and y have different numbers of rows");
   if (!X.allFinite()) throw std::invalid_argument("X contains NaN or infinite values");
+}
+
+// X^T X (lower triangle filled), with the rows split over the OpenMP threads: Eigen's
+// symmetric rank update alone runs on one core.
+Matrix gram(const Matrix& X) {
+  const long p = X.cols(), n = X.rows();
+  int threads = 1;
+#ifdef _OPENMP
+  threads = std::max(1, std::min<int>(omp_get_max_threads(), int(n / 256)));
+#endif
+  std::vector<Matrix> part(threads, Matrix::Zero(p, p));
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+  for (int t = 0; t < threads; ++t) {
+    const long lo = n * t / threads, hi = n * (t + 1) / threads;
+    part[t].selfadjointView<Eigen::Lower>().rankUpdate(X.middleRows(lo, hi - lo).transpose());
+  }
+  for (int t = 1; t < threads; ++t) part[0].triangularView<Eigen::Lower>() += part[t];
+  return std::move(part[0]);
 }
 
 double soft_threshold(double x, double t) {
@@ -130,8 +152,7 @@ std::vector<LinearFit> fit_ridge(const Matrix& X, const Vector& y, const std::ve
   Matrix V;
   Vector lambda, vty;
   if (X.rows() >= X.cols()) {
-    Matrix G = Matrix::Zero(X.cols(), X.cols());
-    G.selfadjointView<Eigen::Lower>().rankUpdate(c.X.transpose());
+    const Matrix G = gram(c.X);
     const Vector xty = c.X.transpose() * c.y;
     const bool all_positive = std::all_of(alphas.begin(), alphas.end(), [](double a) { return a > 0; });
     if (all_positive && alphas.size() <= 3) {
