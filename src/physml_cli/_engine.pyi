@@ -89,3 +89,19 @@ def linear_cross_validate(model: str, X: np.ndarray, y: np.ndarray, alphas: Sequ
     """Validation scores, shape (len(alphas), folds)."""
 def pair_features(configs: npt.NDArray[np.int8], threads: int = 1) -> np.ndarray:
     """All products s_i s_j, shape (n, n_sites**2)."""
+
+def hopfield_learn(patterns: npt.NDArray[np.int8], rule: str = "hebbian") -> np.ndarray:
+    """Couplings (N, N), zero diagonal, from +-1 patterns (P, N)."""
+def hopfield_energy(W: np.ndarray, state: npt.NDArray[np.int8]) -> float: ...
+def hopfield_recall(W: np.ndarray, state: npt.NDArray[np.int8], synchronous: bool = False,
+                    temperature: float = 0.0, max_sweeps: int = 1000, seed: int = 0,
+                    stream: int = 0) -> dict[str, object]:
+    """{'state', 'sweeps', 'converged'}."""
+def modern_hopfield_update(patterns: npt.NDArray[np.int8], state: npt.NDArray[np.int8],
+                           beta: float = 1.0, steps: int = 1) -> npt.NDArray[np.int8]: ...
+def hopfield_capacity(n_neurons: int, loads: Sequence[float], trials: int = 10, probes: int = 10,
+                      corrupt: float = 0.0, rule: str = "hebbian", seed: int = 0,
+                      threads: int = 1, resamples: int = 200,
+                      level: float = 0.967) -> dict[str, object]:
+    """{'loads', 'overlap', 'overlap_err', 'retrieved', 'alpha_c', 'alpha_c_err',
+    'alpha_half', 'alpha_half_err'}."""

@@ -191,6 +191,106 @@ def train_linear(data: str, model_name: str, alpha: str, l1_ratio: float, cv: in
                      as_json=as_json, command_line=" ".join(shlex.quote(a) for a in sys.argv))
 
 
+@train.command("hopfield")
+@click.argument("data")
+@click.option("--rule", type=click.Choice(("hebbian", "pseudoinverse", "storkey")),
+              default="hebbian", show_default=True)
+@click.option("--patterns", "count", type=int, default=None,
+              help="Store this many patterns, drawn at random (--seed) from the data [all].")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--output", "-o", default="hopfield.h5", show_default=True)
+@click.option("--overwrite", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+def train_hopfield(data: str, rule: str, count: int | None, seed: int, output: str,
+                   overwrite: bool, as_json: bool) -> None:
+    """Store patterns (+-1 or 0/1 rows, or Ising configurations) in a Hopfield network."""
+    from .commands_hopfield import run_train_hopfield
+
+    if count is not None and count < 1:
+        raise PhysmlError("--patterns must be >= 1")
+    run_train_hopfield(data=data, rule=rule, count=count, seed=seed, output=output,
+                       overwrite=overwrite, as_json=as_json,
+                       command_line=" ".join(shlex.quote(a) for a in sys.argv))
+
+
+@cli.group()
+def hopfield() -> None:
+    """Hopfield networks: storage capacity and associative recall."""
+
+
+@hopfield.command("capacity")
+@click.option("--neurons", type=int, default=1000, show_default=True)
+@click.option("--loads", default="0.05:0.25:21", show_default=True,
+              help="Loads alpha = P/N: a:b:n or a comma list.")
+@click.option("--trials", type=int, default=10, show_default=True,
+              help="Independent pattern sets per load.")
+@click.option("--probes", type=int, default=10, show_default=True,
+              help="Patterns recalled per trial.")
+@click.option("--corrupt", type=float, default=0.0, show_default=True,
+              help="Fraction of neurons flipped in the starting state.")
+@click.option("--rule", type=click.Choice(("hebbian", "pseudoinverse", "storkey")),
+              default="hebbian", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="PNG of the recall overlap against the load.")
+def hopfield_capacity(neurons: int, loads: str, trials: int, probes: int, corrupt: float,
+                      rule: str, seed: int, threads: int | None, as_json: bool,
+                      plot: str | None) -> None:
+    """Recall overlap against the load P/N, and the capacity alpha_c with its error."""
+    from . import parsing
+    from .commands_hopfield import run_capacity
+
+    grid = parsing.positive_grid(loads, "--loads")
+    if neurons < 2:
+        raise PhysmlError("--neurons must be >= 2")
+    if trials < 2 or probes < 1:
+        raise PhysmlError("--trials must be >= 2 and --probes >= 1")
+    if not 0 <= corrupt < 0.5:
+        raise PhysmlError("--corrupt must be in [0, 0.5)")
+    if max(grid) * neurons > 20 * neurons or max(grid) > 2:
+        raise PhysmlError("--loads: P/N above 2 makes no sense for a Hopfield network")
+    threads = parsing.default_threads() if threads is None else threads
+    if threads < 1:
+        raise PhysmlError("--threads must be >= 1")
+    run_capacity(neurons=neurons, loads=grid, trials=trials, probes=probes, corrupt=corrupt,
+                 rule=rule, seed=seed, threads=threads, as_json=as_json, plot=plot)
+
+
+@hopfield.command("recall")
+@click.argument("network")
+@click.option("--input", "input_path", default=None,
+              help="States to restore (+-1 or 0/1 rows) [default: the stored patterns].")
+@click.option("--corrupt", type=float, default=0.1, show_default=True,
+              help="Fraction of neurons flipped in each input first.")
+@click.option("--dynamics", type=click.Choice(("async", "sync", "modern")), default="async",
+              show_default=True, help="Asynchronous, synchronous, or the dense (modern) update.")
+@click.option("--temperature", type=float, default=0.0, show_default=True,
+              help="Glauber temperature (async/sync).")
+@click.option("--beta", type=float, default=8.0, show_default=True,
+              help="Inverse temperature of the modern update's softmax.")
+@click.option("--max-sweeps", type=int, default=100, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--output", "-o", default=None, help="HDF5 with inputs, outputs and overlaps.")
+@click.option("--overwrite", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+def hopfield_recall(network: str, input_path: str | None, corrupt: float, dynamics: str,
+                    temperature: float, beta: float, max_sweeps: int, seed: int,
+                    output: str | None, overwrite: bool, as_json: bool) -> None:
+    """Restore corrupted patterns with a trained network."""
+    from .commands_hopfield import run_recall
+
+    if not 0 <= corrupt <= 1:
+        raise PhysmlError("--corrupt must be in [0, 1]")
+    if not temperature >= 0 or not beta > 0 or max_sweeps < 1:
+        raise PhysmlError("--temperature must be >= 0, --beta > 0 and --max-sweeps >= 1")
+    run_recall(network=network, input_path=input_path, corrupt=corrupt, dynamics=dynamics,
+               temperature=temperature, beta=beta, max_sweeps=max_sweeps, seed=seed,
+               output=output, overwrite=overwrite, as_json=as_json,
+               command_line=" ".join(shlex.quote(a) for a in sys.argv))
+
+
 @cli.command()
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")

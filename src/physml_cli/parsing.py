@@ -94,3 +94,21 @@ def alpha_list(text: str) -> list[float]:
     if not values or any(not math.isfinite(v) or v < 0 for v in values):
         raise PhysmlError(f"--alpha {text!r}: values must be finite and >= 0")
     return values
+
+
+def positive_grid(text: str, option: str) -> list[float]:
+    """``a:b:n`` (n evenly spaced values) or a comma list of numbers > 0."""
+    try:
+        if ":" in text:
+            a, b, n = text.split(":")
+            lo, hi, count = float(a), float(b), int(n)
+            if count < 1:
+                raise PhysmlError(f"{option} {text}: n must be >= 1")
+            grid = [lo] if count == 1 else [lo + (hi - lo) * i / (count - 1) for i in range(count)]
+        else:
+            grid = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise PhysmlError(f"{option} {text!r}: expected a:b:n or a comma list") from None
+    if not grid or any(not math.isfinite(v) or v <= 0 for v in grid):
+        raise PhysmlError(f"{option}: values must be finite and > 0")
+    return grid

@@ -25,6 +25,30 @@ def observables_vs_temperature(results: Sequence[Any], path: str) -> None:
     axes[0].legend()
     p = results[0].params
     fig.suptitle(f"{p['model']} on {p['lattice']}, {p['algorithm']}")
+    _save(fig, path)
+
+
+def capacity_curve(result: dict, path: str) -> None:
+    """Recall overlap against the load, with the capacity estimate marked."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    ax.errorbar(result["loads"], result["overlap"], yerr=result["overlap_err"], marker="o", ms=3,
+                capsize=2, label=f"N = {result['neurons']}, {result['rule']}")
+    if result["alpha_c"] is not None:
+        ax.axvspan(result["alpha_c"] - result["alpha_c_err"], result["alpha_c"] + result["alpha_c_err"],
+                   color="C1", alpha=0.3, label=f"alpha_c = {result['alpha_c']:.3f}")
+    ax.axvline(0.138, color="k", ls=":", label="0.138 (N -> infinity)")
+    ax.set_xlabel("load alpha = P/N")
+    ax.set_ylabel("final overlap m")
+    ax.legend()
+    _save(fig, path)
+
+
+def _save(fig, path: str) -> None:
+    import matplotlib.pyplot as plt
     tmp = path + ".tmp.png"
     try:
         fig.savefig(tmp, dpi=110)

@@ -24,7 +24,8 @@ from .errors import PhysmlError
 SIMULATION = "physml.simulation/1"
 CHECKPOINT = "physml.checkpoint/1"
 MODEL = "physml.model/1"
-KNOWN = (SIMULATION, CHECKPOINT, MODEL)
+RECALL = "physml.recall/1"
+KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL)
 
 # Per-temperature summary columns, in the order they are shown and stored.
 SUMMARY_FIELDS = ("e", "e_err", "m", "m_err", "m_abs", "m_abs_err", "m2", "m2_err", "m4",
@@ -267,9 +268,19 @@ def read_learning_source(path: str) -> dict[str, Any]:
 def write_model(path: str, kind: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
                 command_line: str) -> None:
     """A trained model: self-describing attributes plus its parameter arrays."""
+    _write_arrays(path, MODEL, dict(attrs, model_kind=kind), arrays, command_line)
+
+
+def write_recall(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+                 command_line: str) -> None:
+    """Inputs, restored states and overlaps of ``physml hopfield recall``."""
+    _write_arrays(path, RECALL, attrs, arrays, command_line)
+
+
+def _write_arrays(path: str, schema_id: str, attrs: dict[str, Any],
+                  arrays: dict[str, np.ndarray], command_line: str) -> None:
     with atomic_h5(path) as f:
-        f.attrs["physml_schema"] = MODEL
-        f.attrs["model_kind"] = kind
+        f.attrs["physml_schema"] = schema_id
         f.attrs["command_line"] = command_line
         f.attrs["created_utc"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec="seconds")
