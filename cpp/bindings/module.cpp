@@ -10,6 +10,7 @@
 #include "linear/cross_validation.hpp"
 #include "linear/features.hpp"
 #include "mc/checkerboard_square.hpp"
+#include "rbm/rbm.hpp"
 #include "mc/enumeration.hpp"
 #include "mc/simulation.hpp"
 #include "mc/statistics.hpp"
@@ -49,6 +50,20 @@ py::dict summary_dict(const ThermoSummary& s) {
   PHYSML_FIELD(tau_e) PHYSML_FIELD(tau_m)
 #undef PHYSML_FIELD
   return d;
+}
+
+Rbm make_rbm(const Eigen::MatrixXd& W, const Eigen::VectorXd& b, const Eigen::VectorXd& c,
+             bool plus_minus) {
+  if (b.size() != W.rows() || c.size() != W.cols())
+    throw std::invalid_argument("RBM biases do not match the weight matrix");
+  if (!W.allFinite() || !b.allFinite() || !c.allFinite())
+    throw std::invalid_argument("RBM parameters contain NaN or infinite values");
+  Rbm m;
+  m.W = W;
+  m.b = b;
+  m.c = c;
+  m.plus_minus = plus_minus;
+  return m;
 }
 
 LinearSpec linear_spec(const std::string& model, double l1_ratio, bool fit_intercept, double tol,
@@ -405,4 +420,92 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
         py::arg("n_neurons"), py::arg("loads"), py::arg("trials") = 10, py::arg("probes") = 10,
         py::arg("corrupt") = 0.0, py::arg("rule") = "hebbian", py::arg("seed") = 0,
         py::arg("threads") = 1, py::arg("resamples") = 200, py::arg("level") = 0.967);
+
+  m.def("rbm_train",
+        [](const Eigen::MatrixXd& data, int hidden, int cd_k, int epochs, int batch_size,
+           bool persistent, double lr, double momentum, double l2, uint64_t seed, int threads,
+           bool plus_minus) {
+          RbmTraining opt;
+          opt.hidden = hidden; opt.cd_k = cd_k; opt.epochs = epochs; opt.batch_size = batch_size;
+          opt.persistent = persistent; opt.learning_rate = lr; opt.momentum = momentum;
+          opt.l2 = l2; opt.seed = seed; opt.threads = threads;
+          Rbm r;
+          {
+            py::gil_scoped_release release;
+            r = train_rbm(data, opt, plus_minus);
+          }
+          py::dict d;
+          d["W"] = r.W;
+          d["b_visible"] = r.b;
+          d["b_hidden"] = r.c;
+          return d;
+        },
+        py::arg("data"), py::arg("hidden") = 64, py::arg("cd_k") = 1, py::arg("epochs") = 10,
+        py::arg("batch_size") = 10, py::arg("persistent") = false, py::arg("lr") = 0.05,
+        py::arg("momentum") = 0.5, py::arg("l2") = 0.0, py::arg("seed") = 0,
+        py::arg("threads") = 1, py::arg("plus_minus") = false,
+        "Train a binary RBM by CD-k or persistent CD: {'W', 'b_visible', 'b_hidden'}.");
+  m.def("rbm_free_energy",
+        [](const Eigen::MatrixXd& W, const Eigen::VectorXd& b, const Eigen::VectorXd& c,
+           const Eigen::MatrixXd& V, bool plus_minus) {
+          return free_energy(make_rbm(W, b, c, plus_minus), V);
+        },
+        py::arg("W"), py::arg("b_visible"), py::arg("b_hidden"), py::arg("V"),
+        py::arg("plus_minus") = false);
+  m.def("rbm_log_partition",
+        [](const Eigen::MatrixXd& W, const Eigen::VectorXd& b, const Eigen::VectorXd& c,
+           bool plus_minus, const std::string& method, int runs, int betas, uint64_t seed,
+           int threads) {
+          const Rbm r = make_rbm(W, b, c, plus_minus);
+          py::gil_scoped_release release;
+          if (method == "exact") return std::make_pair(exact_log_partition(r), 0.0);
+          if (method != "ais") throw std::invalid_argument("method must be exact or ais");
+          const LogEstimate e = ais_log_partition(r, runs, betas, seed, threads);
+          return std::make_pair(e.value, e.error);
+        },
+        py::arg("W"), py::arg("b_visible"), py::arg("b_hidden"), py::arg("plus_minus") = false,
+        py::arg("method") = "exact", py::arg("runs") = 100, py::arg("betas") = 1000,
+        py::arg("seed") = 0, py::arg("threads") = 1,
+        "(log Z, error): exact enumeration of the smaller layer, or annealed importance sampling.");
+  m.def("rbm_pseudo_log_likelihood",
+        [](const Eigen::MatrixXd& W, const Eigen::VectorXd& b, const Eigen::VectorXd& c,
+           const Eigen::MatrixXd& V, bool plus_minus, uint64_t seed) {
+          return pseudo_log_likelihood(make_rbm(W, b, c, plus_minus), V, seed);
+        },
+        py::arg("W"), py::arg("b_visible"), py::arg("b_hidden"), py::arg("V"),
+        py::arg("plus_minus") = false, py::arg("seed") = 0);
+  m.def("rbm_sample",
+        [](const Eigen::MatrixXd& W, const Eigen::VectorXd& b, const Eigen::VectorXd& c,
+           bool plus_minus, int n, int steps, uint64_t seed, int threads) {
+          const Rbm r = make_rbm(W, b, c, plus_minus);
+          py::gil_scoped_release release;
+          return sample_rbm(r, n, steps, seed, threads);
+        },
+        py::arg("W"), py::arg("b_visible"), py::arg("b_hidden"), py::arg("plus_minus") = false,
+        py::arg("n") = 100, py::arg("steps") = 1000, py::arg("seed") = 0, py::arg("threads") = 1,
+        "Visible samples (n, visible) after `steps` Gibbs steps from random starts.");
+
+  m.def("configuration_observables",
+        [](const std::string& model, const std::string& lattice, int L, double J, double h, int q,
+           py::array_t<int8_t, py::array::c_style | py::array::forcecast> configs) {
+          const Lattice lat(parse_lattice_kind(lattice), L);
+          const Model mod = make_model(model, J, h, q);
+          if (configs.ndim() != 2 || configs.shape(1) != lat.n_sites())
+            throw std::invalid_argument("configurations must be (n, n_sites)");
+          const int8_t* data = configs.data();
+          const py::ssize_t n = configs.shape(0);
+          for (py::ssize_t k = 0; k < configs.size(); ++k) {
+            const int v = data[k];
+            if (mod.is_ising() ? (v != 1 && v != -1) : (v < 0 || v >= mod.q))
+              throw std::invalid_argument("configuration values do not fit the model");
+          }
+          std::vector<double> e(n), m_(n);
+          for (py::ssize_t r = 0; r < n; ++r) {
+            e[r] = energy(lat, mod, data + r * lat.n_sites()) / lat.n_sites();
+            m_[r] = magnetization(lat, mod, data + r * lat.n_sites());
+          }
+          return std::make_pair(to_array(e, {n}), to_array(m_, {n}));
+        },
+        py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J"), py::arg("h"), py::arg("q"),
+        py::arg("configs"), "(e, m) per site of each configuration, as the Monte Carlo measures them.");
 }

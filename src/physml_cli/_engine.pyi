@@ -105,3 +105,21 @@ def hopfield_capacity(n_neurons: int, loads: Sequence[float], trials: int = 10, 
                       level: float = 0.967) -> dict[str, object]:
     """{'loads', 'overlap', 'overlap_err', 'retrieved', 'alpha_c', 'alpha_c_err',
     'alpha_half', 'alpha_half_err'}."""
+
+def rbm_train(data: np.ndarray, hidden: int = 64, cd_k: int = 1, epochs: int = 10,
+              batch_size: int = 10, persistent: bool = False, lr: float = 0.05,
+              momentum: float = 0.5, l2: float = 0.0, seed: int = 0, threads: int = 1,
+              plus_minus: bool = False) -> dict[str, np.ndarray]:
+    """{'W' (visible, hidden), 'b_visible', 'b_hidden'}."""
+def rbm_free_energy(W: np.ndarray, b_visible: np.ndarray, b_hidden: np.ndarray, V: np.ndarray,
+                    plus_minus: bool = False) -> np.ndarray: ...
+def rbm_log_partition(W: np.ndarray, b_visible: np.ndarray, b_hidden: np.ndarray,
+                      plus_minus: bool = False, method: str = "exact", runs: int = 100,
+                      betas: int = 1000, seed: int = 0, threads: int = 1) -> tuple[float, float]: ...
+def rbm_pseudo_log_likelihood(W: np.ndarray, b_visible: np.ndarray, b_hidden: np.ndarray,
+                              V: np.ndarray, plus_minus: bool = False, seed: int = 0) -> float: ...
+def rbm_sample(W: np.ndarray, b_visible: np.ndarray, b_hidden: np.ndarray,
+               plus_minus: bool = False, n: int = 100, steps: int = 1000, seed: int = 0,
+               threads: int = 1) -> np.ndarray: ...
+def configuration_observables(model: str, lattice: str, L: int, J: float, h: float, q: int,
+                              configs: npt.NDArray[np.int8]) -> tuple[np.ndarray, np.ndarray]: ...

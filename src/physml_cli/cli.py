@@ -213,6 +213,75 @@ def train_hopfield(data: str, rule: str, count: int | None, seed: int, output: s
                        command_line=" ".join(shlex.quote(a) for a in sys.argv))
 
 
+@train.command("rbm")
+@click.argument("data")
+@click.option("--hidden", type=int, default=64, show_default=True)
+@click.option("--cd-k", type=int, default=1, show_default=True, help="Gibbs steps per update.")
+@click.option("--persistent", is_flag=True, help="Persistent CD (chains kept between updates).")
+@click.option("--epochs", type=int, default=10, show_default=True)
+@click.option("--lr", type=float, default=0.05, show_default=True)
+@click.option("--batch-size", type=int, default=10, show_default=True)
+@click.option("--momentum", type=float, default=0.5, show_default=True)
+@click.option("--l2", type=float, default=0.0, show_default=True, help="Weight decay.")
+@click.option("--units", type=click.Choice(("auto", "01", "pm1")), default="auto",
+              show_default=True, help="0/1 or +-1 units; auto follows the data.")
+@click.option("--ais-runs", type=int, default=100, show_default=True)
+@click.option("--ais-betas", type=int, default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None)
+@click.option("--output", "-o", default="rbm.h5", show_default=True)
+@click.option("--overwrite", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+def train_rbm(data: str, hidden: int, cd_k: int, persistent: bool, epochs: int, lr: float,
+              batch_size: int, momentum: float, l2: float, units: str, ais_runs: int,
+              ais_betas: int, seed: int, threads: int | None, output: str, overwrite: bool,
+              as_json: bool) -> None:
+    """Restricted Boltzmann machine by contrastive divergence, with its log-likelihood."""
+    from . import parsing
+    from .commands_rbm import run_train_rbm
+
+    if hidden < 1 or cd_k < 1 or epochs < 0 or batch_size < 1:
+        raise PhysmlError("--hidden, --cd-k and --batch-size must be >= 1, --epochs >= 0")
+    if not lr > 0 or not 0 <= momentum < 1 or not l2 >= 0:
+        raise PhysmlError("--lr must be > 0, --momentum in [0, 1), --l2 >= 0")
+    if ais_runs < 2 or ais_betas < 2:
+        raise PhysmlError("--ais-runs and --ais-betas must be >= 2")
+    threads = parsing.default_threads() if threads is None else threads
+    if threads < 1:
+        raise PhysmlError("--threads must be >= 1")
+    opts = dict(hidden=hidden, cd_k=cd_k, persistent=persistent, epochs=epochs, lr=lr,
+                batch_size=batch_size, momentum=momentum, l2=l2, seed=seed)
+    run_train_rbm(data=data, units=units, opts=opts, threads=threads, ais_runs=ais_runs,
+                  ais_betas=ais_betas, output=output, overwrite=overwrite, as_json=as_json,
+                  command_line=" ".join(shlex.quote(a) for a in sys.argv))
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--samples", type=int, default=1000, show_default=True)
+@click.option("--gibbs-steps", type=int, default=1000, show_default=True,
+              help="Gibbs steps from a random start to each sample.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None)
+@click.option("--output", "-o", default="samples.h5", show_default=True)
+@click.option("--overwrite", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+def sample(model: str, samples: int, gibbs_steps: int, seed: int, threads: int | None,
+           output: str, overwrite: bool, as_json: bool) -> None:
+    """Draw configurations from a trained RBM, written like a simulation (same observables)."""
+    from . import parsing
+    from .commands_rbm import run_sample
+
+    if samples < 2 or gibbs_steps < 1:
+        raise PhysmlError("--samples must be >= 2 and --gibbs-steps >= 1")
+    threads = parsing.default_threads() if threads is None else threads
+    if threads < 1:
+        raise PhysmlError("--threads must be >= 1")
+    run_sample(model_path=model, n=samples, steps=gibbs_steps, seed=seed, threads=threads,
+               output=output, overwrite=overwrite, as_json=as_json,
+               command_line=" ".join(shlex.quote(a) for a in sys.argv))
+
+
 @cli.group()
 def hopfield() -> None:
     """Hopfield networks: storage capacity and associative recall."""

@@ -1,0 +1,58 @@
+"""``physml train rbm`` and ``physml sample`` once arguments are valid."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import rbm, report, schema
+from .errors import PhysmlError
+
+
+def _check_output(path: str, overwrite: bool) -> None:
+    if os.path.exists(path) and not overwrite:
+        raise PhysmlError(f"{path} exists (use --overwrite to replace it)")
+    schema.check_writable(path)
+
+
+def run_train_rbm(*, data: str, units: str, opts: dict[str, Any], threads: int, ais_runs: int,
+                  ais_betas: int, output: str, overwrite: bool, as_json: bool,
+                  command_line: str) -> None:
+    _check_output(output, overwrite)
+    X, pm, info = rbm.load_data(data, units)
+    r = rbm.train(X, pm, opts, threads, ais_runs, ais_betas)
+    attrs = dict(info, units="pm1" if pm else "01", visible=int(X.shape[1]),
+                 pseudo_loglik=r["pseudo_loglik"], loglik=r["loglik"]["value"],
+                 loglik_err=r["loglik"]["err"], loglik_method=r["loglik"]["method"],
+                 log_partition=r["loglik"]["log_partition"], **opts)
+    schema.write_model(output, "rbm", attrs, r["params"], command_line)
+    out = {"epochs": opts["epochs"], "wall_s": round(r["wall_s"], 4),
+           "pseudo_loglik": r["pseudo_loglik"], "loglik": r["loglik"]}
+    if as_json:
+        report.print_json(out)
+    else:
+        ll = r["loglik"]
+        report.stderr.print(f"RBM {X.shape[1]} x {opts['hidden']} ({'+-1' if pm else '0/1'} units), "
+                            f"{opts['epochs']} epochs in {r['wall_s']:.3g} s: mean log-likelihood "
+                            f"{ll['value']:.4f} ± {ll['err']:.2g} ({ll['method']}), pseudo "
+                            f"{r['pseudo_loglik']:.4f} -> {output}")
+
+
+def run_sample(*, model_path: str, n: int, steps: int, seed: int, threads: int, output: str,
+               overwrite: bool, as_json: bool, command_line: str) -> None:
+    _check_output(output, overwrite)
+    model = schema.read_model(model_path)
+    if model["attrs"].get("model_kind") != "rbm":
+        raise PhysmlError(f"{model_path} is not an RBM")
+    for k in ("W", "b_visible", "b_hidden"):
+        if k not in model["arrays"]:
+            raise PhysmlError(f"{model_path} is damaged: no {k}")
+    try:
+        spins = rbm.sample(model, n, steps, seed, threads)
+    except ValueError as exc:
+        raise PhysmlError(f"{model_path}: {exc}") from None
+    result = rbm.samples_as_simulation(model, spins, steps, seed)
+    schema.write_simulation(output, result, command_line)
+    if as_json:
+        report.print_json(report.size_json(result, output))
+    else:
+        report.stderr.print(report.summary_table(result, output))

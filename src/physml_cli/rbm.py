@@ -1,0 +1,104 @@
+"""Restricted Boltzmann machines for the CLI: data, training, likelihoods, sampling."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from . import _engine, schema
+from .errors import PhysmlError
+
+EXACT_LIMIT = 20  # exact log Z when min(visible, hidden) <= this, AIS above
+
+
+def load_data(path: str, units: str) -> tuple[np.ndarray, bool, dict[str, Any]]:
+    """Rows of visible data, whether units are +-1, and the data's provenance."""
+    src = schema.read_learning_source(path)
+    info: dict[str, Any] = {"file": path}
+    if src["kind"] == "simulation":
+        attrs = src["attrs"]
+        if attrs.get("model") != "ising":
+            raise PhysmlError("an RBM learns Ising (+-1) configurations; this file holds "
+                              f"{attrs.get('model')} configurations")
+        cfg = src["configs"]
+        if cfg.shape[1] == 0:
+            raise PhysmlError(f"{path} holds no configurations (simulate with --save-configs > 0)")
+        X = cfg.reshape(cfg.shape[0] * cfg.shape[1], -1).astype(np.float64)
+        info.update({k: attrs.get(k) for k in ("model", "lattice", "L", "J", "h", "q")},
+                    temperatures=[float(t) for t in src["temperatures"]],
+                    lattice_shape=list(cfg.shape[2:]), source_values="pm1")
+    else:
+        X = np.asarray(src["X"], dtype=np.float64)
+        X = X.reshape(len(X), -1)
+        if not np.isfinite(X).all():
+            raise PhysmlError(f"{path} contains NaN or infinite values")
+        info["source_values"] = "pm1" if set(np.unique(X)) <= {-1.0, 1.0} else "01"
+    if len(X) == 0:
+        raise PhysmlError(f"{path} holds no samples")
+    pm = units == "pm1" or (units == "auto" and info["source_values"] == "pm1")
+    if pm and info["source_values"] != "pm1":
+        raise PhysmlError("--units pm1 needs +-1 data")
+    if not pm and info["source_values"] == "pm1":
+        X = (X + 1.0) / 2.0  # +-1 data on 0/1 units
+    if not pm and (X.min() < 0 or X.max() > 1):
+        raise PhysmlError("0/1 units need data in [0, 1] (or +-1 data)")
+    return X, pm, info
+
+
+def train(X: np.ndarray, pm: bool, opts: dict[str, Any], threads: int, ais_runs: int,
+          ais_betas: int) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    try:
+        p = _engine.rbm_train(X, opts["hidden"], opts["cd_k"], opts["epochs"], opts["batch_size"],
+                              opts["persistent"], opts["lr"], opts["momentum"], opts["l2"],
+                              opts["seed"], threads, pm)
+    except ValueError as exc:
+        raise PhysmlError(str(exc)) from None
+    wall = time.perf_counter() - t0
+    W, b, c = p["W"], p["b_visible"], p["b_hidden"]
+    pll = _engine.rbm_pseudo_log_likelihood(W, b, c, X, pm, opts["seed"])
+    exact = min(W.shape) <= EXACT_LIMIT
+    log_z, err = _engine.rbm_log_partition(W, b, c, pm, "exact" if exact else "ais", ais_runs,
+                                           ais_betas, opts["seed"], threads)
+    mean_ll = float(-_engine.rbm_free_energy(W, b, c, X, pm).mean() - log_z)
+    return {"params": p, "wall_s": wall, "pseudo_loglik": float(pll),
+            "loglik": {"value": mean_ll, "err": float(err), "method": "exact" if exact else "ais",
+                       "log_partition": float(log_z)}}
+
+
+def sample(model: dict[str, Any], n: int, steps: int, seed: int, threads: int) -> np.ndarray:
+    a, arr = model["attrs"], model["arrays"]
+    pm = a.get("units") == "pm1"
+    V = _engine.rbm_sample(arr["W"], arr["b_visible"], arr["b_hidden"], pm, n, steps, seed,
+                           threads)
+    return (V if pm else 2.0 * V - 1.0).astype(np.int8)  # as Ising spins
+
+
+def samples_as_simulation(model: dict[str, Any], spins: np.ndarray, steps: int,
+                          seed: int) -> schema.SizeResult:
+    """RBM samples in the layout of a Monte Carlo run, with the same observables."""
+    a = model["attrs"]
+    temps = a.get("temperatures") or []
+    if a.get("lattice") is None or len(temps) != 1:
+        raise PhysmlError("physml sample needs an RBM trained on a physml simulation at a single "
+                          "temperature (its samples are then comparable with Monte Carlo)")
+    T = float(temps[0])
+    lat = _engine.Lattice(a["lattice"], int(a["L"]))
+    e, m = _engine.configuration_observables("ising", a["lattice"], int(a["L"]), float(a["J"]),
+                                             float(a["h"]), 2, spins)
+    s = _engine.summarize(e, m, lat.n_sites, T, 1, 32)
+    params = {"model": "ising", "lattice": a["lattice"], "L": int(a["L"]), "J": float(a["J"]),
+              "h": float(a["h"]), "q": 2, "algorithm": "rbm", "temperatures": [T],
+              "seed": seed, "thermalize": 0, "sweeps": len(spins), "measure_every": 1,
+              "save_configs": len(spins), "parallel_tempering": False, "anneal": False,
+              "init": "random", "gibbs_steps": steps}
+    from . import schema as sch
+    return sch.SizeResult(
+        params=params, lattice_shape=tuple(lat.shape), neighbors=lat.neighbors,
+        temperatures=np.array([T]), energy=e[None, :], magnetization=m[None, :],
+        configs=spins[None, :, :], config_energy=e[None, :], config_magnetization=m[None, :],
+        summary={k: np.array([s[k]]) for k in sch.SUMMARY_FIELDS}, extras={}, wall_s=0.0)
+
+
+
