@@ -48,7 +48,7 @@ def run(params, out, resume=False):
 @pytest.mark.parametrize("stop_after", [1, 5])
 def test_interrupted_run_resumes_identically(tmp_path, monkeypatch, name, stop_after):
     params = dict(BASE, **VARIANTS[name])
-    monkeypatch.setattr(simulate, "CHUNK_SECONDS", 1e-4)  # many small chunks
+    monkeypatch.setattr(simulate, "CHUNK_SECONDS", 1e-12)  # chunks of one sweep: many, and as many on any machine
     whole = run(params, tmp_path / "whole.h5")
     monkeypatch.setattr(simulate, "SignalCatcher", InterruptAfter(stop_after))
     with pytest.raises(Interrupted):
