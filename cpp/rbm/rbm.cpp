@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "rng/philox.hpp"
+#include "rng/xoshiro256.hpp"
 
 namespace physml {
 
@@ -17,10 +18,21 @@ enum class Draw : uint32_t { Hidden = 1, Visible = 2, Init = 3, Shuffle = 4, Fli
 // Philox block, so a layer of n units costs n / 4 block evaluations.
 struct Uniforms {
   Key key;
-  double at(Draw purpose, uint32_t chain, uint64_t step, uint32_t unit) const {
-    const Counter c = philox4x32(
+  Counter block(Draw purpose, uint32_t chain, uint64_t step, uint32_t unit) const {
+    return philox4x32(
         {unit / 4, chain, uint32_t(step), (uint32_t(purpose) << 24) ^ uint32_t(step >> 32)}, key);
-    return (double(c[unit % 4]) + 0.5) * (1.0 / 4294967296.0);
+  }
+  double at(Draw purpose, uint32_t chain, uint64_t step, uint32_t unit) const {
+    return to_open_unit(block(purpose, chain, step, unit)[unit % 4]);
+  }
+  static double to_open_unit(uint32_t w) { return (double(w) + 0.5) * (1.0 / 4294967296.0); }
+  // U(r, j) = at(purpose, chain0 + r, step, j), one Philox block per four units.
+  void fill(Eigen::MatrixXd& U, Draw purpose, uint32_t chain0, uint64_t step) const {
+    for (Eigen::Index r = 0; r < U.rows(); ++r)
+      for (Eigen::Index j = 0; j < U.cols(); j += 4) {
+        const Counter c = block(purpose, chain0 + uint32_t(r), step, uint32_t(j));
+        for (Eigen::Index k = 0; k < 4 && j + k < U.cols(); ++k) U(r, j + k) = to_open_unit(c[k]);
+      }
   }
 };
 
@@ -48,14 +60,18 @@ void check_data(const Eigen::MatrixXd& X, bool pm) {
   }
 }
 
-// Sample a layer in place from its fields, row r of the batch being chain `chain0 + r`.
+// Whole-array logistic function, which Eigen vectorizes (exp included).
+Eigen::ArrayXXd logistic(const Eigen::ArrayXXd& x) { return (1.0 + (-x).exp()).inverse(); }
+
+// Sample a layer from its fields, row r of the batch being chain `chain0 + r`.
 void sample_layer(const Eigen::MatrixXd& field, Eigen::MatrixXd& out, const Units& u,
                   const Uniforms& rng, Draw purpose, uint32_t chain0, uint64_t step) {
-  out.resize(field.rows(), field.cols());
-  for (Eigen::Index r = 0; r < field.rows(); ++r)
-    for (Eigen::Index j = 0; j < field.cols(); ++j)
-      out(r, j) = rng.at(purpose, chain0 + uint32_t(r), step, uint32_t(j)) < u.p_on(field(r, j))
-                      ? 1.0 : u.off();
+  Eigen::MatrixXd U(field.rows(), field.cols());
+  rng.fill(U, purpose, chain0, step);
+  const Eigen::ArrayXXd p_on = logistic(u.pm ? (2.0 * field.array()).eval() : field.array().eval());
+  out = (U.array() < p_on).select(Eigen::ArrayXXd::Constant(field.rows(), field.cols(), 1.0),
+                                  Eigen::ArrayXXd::Constant(field.rows(), field.cols(), u.off()))
+            .matrix();
 }
 
 Eigen::MatrixXd hidden_field(const Rbm& m, const Eigen::MatrixXd& V) {
@@ -66,7 +82,8 @@ Eigen::MatrixXd visible_field(const Rbm& m, const Eigen::MatrixXd& H) {
 }
 
 Eigen::MatrixXd apply_mean(const Eigen::MatrixXd& field, const Units& u) {
-  return field.unaryExpr([&](double x) { return u.mean(x); });
+  if (u.pm) return field.array().tanh().matrix();
+  return logistic(field.array()).matrix();
 }
 
 double log_sum_exp(const std::vector<double>& x) {
@@ -85,64 +102,101 @@ Rbm train_rbm(const Eigen::MatrixXd& data, const RbmTraining& opt, bool pm) {
     throw std::invalid_argument("hidden, cd_k and batch_size must be >= 1, epochs >= 0");
   if (!(opt.learning_rate > 0) || !(opt.momentum >= 0 && opt.momentum < 1) || !(opt.l2 >= 0))
     throw std::invalid_argument("need learning rate > 0, 0 <= momentum < 1, l2 >= 0");
-  const Units u{pm};
+  // Training runs in single precision, as is usual for RBMs (and as scikit-learn does on
+  // float32 data): twice the SIMD width. Likelihoods are computed in double afterwards.
+  using MatF = Eigen::MatrixXf;
+  using VecF = Eigen::VectorXf;
+  using RowsF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const Uniforms rng{make_key(opt.seed)};
   const long n = data.rows(), nv = data.cols(), nh = opt.hidden;
-  Rbm m;
-  m.plus_minus = pm;
+  const float off = pm ? -1.0f : 0.0f;
+  const RowsF X = data.cast<float>();
+  MatF W(nv, nh);
   // small random couplings (Hinton's guide: N(0, 0.01^2)), zero biases
-  m.W.resize(nv, nh);
   for (long i = 0; i < nv; ++i)
     for (long j = 0; j < nh; ++j) {
       const double a = rng.at(Draw::Init, uint32_t(i), 0, uint32_t(2 * j));
       const double b2 = rng.at(Draw::Init, uint32_t(i), 0, uint32_t(2 * j + 1));
-      m.W(i, j) = 0.01 * std::sqrt(-2.0 * std::log(a)) * std::cos(2.0 * M_PI * b2);
+      W(i, j) = float(0.01 * std::sqrt(-2.0 * std::log(a)) * std::cos(2.0 * M_PI * b2));
     }
-  m.b = Eigen::VectorXd::Zero(nv);
-  m.c = Eigen::VectorXd::Zero(nh);
-  Eigen::MatrixXd vel_W = Eigen::MatrixXd::Zero(nv, nh);
-  Eigen::VectorXd vel_b = Eigen::VectorXd::Zero(nv), vel_c = Eigen::VectorXd::Zero(nh);
+  VecF b = VecF::Zero(nv), c = VecF::Zero(nh);
+  MatF vel_W = MatF::Zero(nv, nh), gW(nv, nh);
+  VecF vel_b = VecF::Zero(nv), vel_c = VecF::Zero(nh);
   const long B = std::min<long>(opt.batch_size, n);
-  // persistent chains start from random visible states
-  Eigen::MatrixXd chains(B, nv);
+  MatF chains(B, nv);  // persistent chains start from random visible states
   for (long r = 0; r < B; ++r)
     for (long i = 0; i < nv; ++i)
-      chains(r, i) = rng.at(Draw::Init, uint32_t(r), 1, uint32_t(i)) < 0.5 ? 1.0 : u.off();
+      chains(r, i) = rng.at(Draw::Init, uint32_t(r), 1, uint32_t(i)) < 0.5 ? 1.0f : off;
+  MatF V0(B, nv), Vk(B, nv), F(B, nh), H0m(B, nh), Hkm(B, nh), H(B, nh), Fv(B, nv);
+  Eigen::ArrayXXf Uh(B, nh), Uv(B, nv);
+  // Training is sequential, so one fast stream serves all its Gibbs steps; two 24-bit
+  // uniforms come from each 64-bit word.
+  Xoshiro256 gibbs(make_key(opt.seed), 0x61BB5u);
+  auto fill = [&](Eigen::ArrayXXf& U) {
+    float* u = U.data();
+    const Eigen::Index size = U.size();
+    for (Eigen::Index k = 0; k < size; k += 2) {
+      const uint64_t w = gibbs.next();
+      u[k] = (float(w >> 40) + 0.5f) * (1.0f / 16777216.0f);
+      if (k + 1 < size) u[k + 1] = (float((w >> 8) & 0xFFFFFFu) + 0.5f) * (1.0f / 16777216.0f);
+    }
+  };
+  // P(on | field) and E[unit | field], whole arrays at a time
+  auto p_on = [&](const MatF& f) -> Eigen::ArrayXXf {
+    const float k = pm ? -2.0f : -1.0f;
+    return (1.0f + (k * f.array()).exp()).inverse();
+  };
+  auto mean = [&](const MatF& f) -> MatF {
+    if (pm) return f.array().tanh().matrix();
+    return (1.0f + (-f.array()).exp()).inverse().matrix();
+  };
   std::vector<long> order(n);
-  uint64_t update = 0;
-  Eigen::MatrixXd V0, H, Vk, Hk_mean, H0_mean;
+  const float lr = float(opt.learning_rate), mom = float(opt.momentum), l2 = float(opt.l2);
+  const float scale = 1.0f / float(B);
   for (int epoch = 0; epoch < opt.epochs; ++epoch) {
     std::iota(order.begin(), order.end(), 0);
     for (long i = n - 1; i > 0; --i)
       std::swap(order[i], order[long(rng.at(Draw::Shuffle, uint32_t(epoch), 0, uint32_t(i)) * double(i + 1))]);
-    for (long start = 0; start + B <= n; start += B, ++update) {
-      V0.resize(B, nv);
-      for (long r = 0; r < B; ++r) V0.row(r) = data.row(order[start + r]);
-      const Eigen::MatrixXd F0 = hidden_field(m, V0);
-      H0_mean = apply_mean(F0, u);
+    for (long start = 0; start + B <= n; start += B) {
+      for (long r = 0; r < B; ++r) V0.row(r) = X.row(order[start + r]);
+      F.noalias() = V0 * W;
+      F.rowwise() += c.transpose();
+      H0m = mean(F);
       // negative phase: k Gibbs steps from the data (CD) or from the persistent chains (PCD)
-      Vk = opt.persistent ? chains : V0;
-      Eigen::MatrixXd Fh = opt.persistent ? hidden_field(m, Vk) : F0;
-      for (int step = 0; step < opt.cd_k; ++step) {
-        const uint64_t t = update * uint64_t(opt.cd_k) + uint64_t(step);
-        sample_layer(Fh, H, u, rng, Draw::Hidden, 0, t);
-        sample_layer(visible_field(m, H), Vk, u, rng, Draw::Visible, 0, t);
-        Fh = hidden_field(m, Vk);
+      if (opt.persistent) {
+        Vk = chains;
+        F.noalias() = Vk * W;
+        F.rowwise() += c.transpose();
+      } else {
+        Vk = V0;
       }
-      Hk_mean = apply_mean(Fh, u);
+      for (int step = 0; step < opt.cd_k; ++step) {
+        fill(Uh);
+        H = (Uh < p_on(F)).select(1.0f, Eigen::ArrayXXf::Constant(B, nh, off)).matrix();
+        Fv.noalias() = H * W.transpose();
+        Fv.rowwise() += b.transpose();
+        fill(Uv);
+        Vk = (Uv < p_on(Fv)).select(1.0f, Eigen::ArrayXXf::Constant(B, nv, off)).matrix();
+        F.noalias() = Vk * W;
+        F.rowwise() += c.transpose();
+      }
+      Hkm = mean(F);
       if (opt.persistent) chains = Vk;
-      const double scale = 1.0 / double(B);
-      const Eigen::MatrixXd gW = (V0.transpose() * H0_mean - Vk.transpose() * Hk_mean) * scale;
-      const Eigen::VectorXd gb = (V0 - Vk).colwise().sum().transpose() * scale;
-      const Eigen::VectorXd gc = (H0_mean - Hk_mean).colwise().sum().transpose() * scale;
-      vel_W = opt.momentum * vel_W + opt.learning_rate * (gW - opt.l2 * m.W);
-      vel_b = opt.momentum * vel_b + opt.learning_rate * gb;
-      vel_c = opt.momentum * vel_c + opt.learning_rate * gc;
-      m.W += vel_W;
-      m.b += vel_b;
-      m.c += vel_c;
+      gW.noalias() = V0.transpose() * H0m;
+      gW.noalias() -= Vk.transpose() * Hkm;
+      vel_W = mom * vel_W + lr * (scale * gW - l2 * W);
+      vel_b = mom * vel_b + (lr * scale) * (V0 - Vk).colwise().sum().transpose();
+      vel_c = mom * vel_c + (lr * scale) * (H0m - Hkm).colwise().sum().transpose();
+      W += vel_W;
+      b += vel_b;
+      c += vel_c;
     }
   }
+  Rbm m;
+  m.plus_minus = pm;
+  m.W = W.cast<double>();
+  m.b = b.cast<double>();
+  m.c = c.cast<double>();
   return m;
 }
 
