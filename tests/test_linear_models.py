@@ -147,3 +147,20 @@ def test_learns_ising_chain_couplings():
     fwd, back = lasso[np.arange(L), (np.arange(L) + 1) % L], lasso[(np.arange(L) + 1) % L, np.arange(L)]
     assert np.allclose(fwd + back, -1.0, atol=0.02)
     assert (np.minimum(np.abs(fwd), np.abs(back)) < 0.05).sum() >= L // 2, "lasso is sparse"
+
+
+def test_thread_count_does_not_change_the_fit():
+    import os
+    import subprocess
+    import sys
+    code = ("import numpy as np, json; from physml_cli import _engine as E;"
+            "r = np.random.default_rng(5); X = r.normal(size=(3000, 40)); y = X @ r.normal(size=40);"
+            "print(json.dumps([E.linear_fit(m, X, y, alpha=0.01)['coef'].tolist() "
+            "for m in ('ridge', 'lasso', 'ols')]))")
+    outs = []
+    for threads in ("1", "2"):
+        env = dict(os.environ, OMP_NUM_THREADS=threads)
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert res.returncode == 0, res.stderr
+        outs.append(res.stdout)
+    assert outs[0] == outs[1]

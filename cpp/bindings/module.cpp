@@ -81,6 +81,9 @@ LinearSpec linear_spec(const std::string& model, double l1_ratio, bool fit_inter
 
 PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   m.doc() = "physml numerical engine (C++; no I/O)";
+  // Eigen would pick its product blocking by thread count, and so round differently
+  // with 1 or 2 threads; the engine parallelizes itself, deterministically.
+  Eigen::setNbThreads(1);
 #ifdef PHYSML_VERSION
   m.attr("__version__") = PHYSML_VERSION;
 #endif

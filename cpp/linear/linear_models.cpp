@@ -5,10 +5,6 @@
 #include <functional>
 #include <stdexcept>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 namespace physml {
 
 namespace {
@@ -38,21 +34,21 @@ void check_xy(const Matrix& X, long n_targets) {
   if (!X.allFinite()) throw std::invalid_argument("X contains NaN or infinite values");
 }
 
-// X^T X (lower triangle filled), with the rows split over the OpenMP threads: Eigen's
-// symmetric rank update alone runs on one core.
+// X^T X (lower triangle filled). Rows go in fixed blocks, summed in a fixed order, so
+// the rounding is the same for any number of OpenMP threads; Eigen's own threading is
+// switched off for the same reason (see bindings).
 Matrix gram(const Matrix& X) {
   const long p = X.cols(), n = X.rows();
-  int threads = 1;
-#ifdef _OPENMP
-  threads = std::max(1, std::min<int>(omp_get_max_threads(), int(n / 256)));
-#endif
-  std::vector<Matrix> part(threads, Matrix::Zero(p, p));
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-  for (int t = 0; t < threads; ++t) {
-    const long lo = n * t / threads, hi = n * (t + 1) / threads;
+  constexpr long kBlock = 1024;
+  const long blocks = std::max<long>(1, (n + kBlock - 1) / kBlock);
+  std::vector<Matrix> part(blocks);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long t = 0; t < blocks; ++t) {
+    const long lo = t * kBlock, hi = std::min(n, lo + kBlock);
+    part[t] = Matrix::Zero(p, p);
     part[t].selfadjointView<Eigen::Lower>().rankUpdate(X.middleRows(lo, hi - lo).transpose());
   }
-  for (int t = 1; t < threads; ++t) part[0].triangularView<Eigen::Lower>() += part[t];
+  for (long t = 1; t < blocks; ++t) part[0].triangularView<Eigen::Lower>() += part[t];
   return std::move(part[0]);
 }
 
