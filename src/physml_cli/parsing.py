@@ -7,8 +7,9 @@ import os
 from .errors import PhysmlError
 
 
-def temperature_grid(text: str) -> list[float]:
-    """``a:b:n`` (n evenly spaced values from a to b) or a comma list."""
+def number_grid(text: str, option: str, log: bool = False) -> list[float]:
+    """``a:b:n`` (n values from a to b, evenly or, with log, geometrically spaced) or a
+    comma list of numbers."""
     text = text.strip()
     try:
         if ":" in text:
@@ -17,14 +18,23 @@ def temperature_grid(text: str) -> list[float]:
                 raise ValueError
             a, b, n = float(parts[0]), float(parts[1]), int(parts[2])
             if n < 1:
-                raise PhysmlError(f"--temperatures {text}: the count n must be >= 1")
-            grid = [a] if n == 1 else [a + (b - a) * i / (n - 1) for i in range(n)]
+                raise PhysmlError(f"{option} {text}: the count n must be >= 1")
+            if log and (a <= 0 or b <= 0):
+                raise PhysmlError(f"{option} {text}: a:b:n is log-spaced and needs a, b > 0")
+            step = (lambda i: a * (b / a) ** (i / (n - 1))) if log else \
+                (lambda i: a + (b - a) * i / (n - 1))
+            grid = [a] if n == 1 else [step(i) for i in range(n)]
         else:
             grid = [float(x) for x in text.split(",") if x.strip()]
     except ValueError:
-        raise PhysmlError(f"--temperatures {text!r}: expected a:b:n or a comma list") from None
+        raise PhysmlError(f"{option} {text!r}: expected a number, a comma list or a:b:n") from None
     if not grid:
-        raise PhysmlError("--temperatures: no temperature given")
+        raise PhysmlError(f"{option}: no value given")
+    return grid
+
+
+def temperature_grid(text: str) -> list[float]:
+    grid = number_grid(text, "--temperatures")
     for t in grid:
         if not math.isfinite(t) or t <= 0:
             raise PhysmlError(f"--temperatures: every temperature must be > 0 (got {t:g})")
@@ -78,37 +88,15 @@ def default_threads() -> int:
 
 
 def alpha_list(text: str) -> list[float]:
-    """``0.1`` or ``0.01,0.1,1`` or ``a:b:n`` (n values log-spaced from a to b)."""
-    try:
-        if ":" in text:
-            a, b, n = text.split(":")
-            lo, hi, count = float(a), float(b), int(n)
-            if lo <= 0 or hi <= 0 or count < 1:
-                raise PhysmlError(f"--alpha {text}: a:b:n needs a, b > 0 and n >= 1")
-            values = ([lo] if count == 1 else
-                      [lo * (hi / lo) ** (i / (count - 1)) for i in range(count)])
-        else:
-            values = [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise PhysmlError(f"--alpha {text!r}: expected a number, a comma list or a:b:n") from None
-    if not values or any(not math.isfinite(v) or v < 0 for v in values):
+    """Regularization strengths: a number, a comma list, or a:b:n log-spaced."""
+    values = number_grid(text, "--alpha", log=True)
+    if any(not math.isfinite(v) or v < 0 for v in values):
         raise PhysmlError(f"--alpha {text!r}: values must be finite and >= 0")
     return values
 
 
 def positive_grid(text: str, option: str) -> list[float]:
-    """``a:b:n`` (n evenly spaced values) or a comma list of numbers > 0."""
-    try:
-        if ":" in text:
-            a, b, n = text.split(":")
-            lo, hi, count = float(a), float(b), int(n)
-            if count < 1:
-                raise PhysmlError(f"{option} {text}: n must be >= 1")
-            grid = [lo] if count == 1 else [lo + (hi - lo) * i / (count - 1) for i in range(count)]
-        else:
-            grid = [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise PhysmlError(f"{option} {text!r}: expected a:b:n or a comma list") from None
-    if not grid or any(not math.isfinite(v) or v <= 0 for v in grid):
+    grid = number_grid(text, option)
+    if any(not math.isfinite(v) or v <= 0 for v in grid):
         raise PhysmlError(f"{option}: values must be finite and > 0")
     return grid
