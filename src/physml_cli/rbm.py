@@ -93,12 +93,11 @@ def samples_as_simulation(model: dict[str, Any], spins: np.ndarray, steps: int,
               "seed": seed, "thermalize": 0, "sweeps": len(spins), "measure_every": 1,
               "save_configs": len(spins), "parallel_tempering": False, "anneal": False,
               "init": "random", "gibbs_steps": steps}
-    from . import schema as sch
-    return sch.SizeResult(
+    return schema.SizeResult(
         params=params, lattice_shape=tuple(lat.shape), neighbors=lat.neighbors,
         temperatures=np.array([T]), energy=e[None, :], magnetization=m[None, :],
         configs=spins[None, :, :], config_energy=e[None, :], config_magnetization=m[None, :],
-        summary={k: np.array([s[k]]) for k in sch.SUMMARY_FIELDS}, extras={}, wall_s=0.0)
+        summary={k: np.array([s[k]]) for k in schema.SUMMARY_FIELDS}, extras={}, wall_s=0.0)
 
 
 
