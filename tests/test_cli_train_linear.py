@@ -104,3 +104,32 @@ def test_bad_files(physml, workdir):
     np.savez(workdir / "nolabels.npz", X=np.ones((5, 2)))
     assert_clean_failure(physml("train", "linear", "nolabels.npz", "-o", "o.h5"), workdir,
                          "no targets", keep=["nan.npz", "junk.h5", "shape.npz", "nolabels.npz"])
+
+
+def test_predict_applies_a_trained_model(physml, workdir, chain_data):
+    assert physml("train", "linear", chain_data, "--model", "ridge", "--alpha", "1e-4",
+                  "--features", "pairs", "--standardize", "-o", "m.h5").returncode == 0
+    res = physml("predict", "m.h5", chain_data, "--json", "-o", "p.h5")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["target"] == "energy" and out["score"] > 0.999999
+    with h5py.File(chain_data) as f:
+        energy = f["config_energy"][()].reshape(-1) * 12
+    assert np.allclose(out["predictions"], energy, atol=1e-3)
+    with h5py.File(workdir / "p.h5") as f:
+        assert f.attrs["physml_schema"] == "physml.predictions/1"
+        assert f["prediction"].shape == (len(energy),)
+
+
+def test_predict_classifier_and_bad_input(physml, workdir, chain_data):
+    assert physml("train", "linear", chain_data, "--model", "logistic", "--alpha", "1",
+                  "--target", "phase", "--tc", "2.5", "--features", "pairs", "-o", "c.h5").returncode == 0
+    res = physml("predict", "c.h5", chain_data, "--tc", "2.5", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert set(out["predictions"]) <= {0, 1} and 0.5 < out["score"] <= 1
+    np.savez(workdir / "few.npz", X=np.ones((5, 3)), y=np.ones(5))
+    assert_clean_failure(physml("predict", "c.h5", "few.npz"), workdir, "",
+                         keep=["c.h5", "few.npz"])
+    assert_clean_failure(physml("predict", "missing.h5", "few.npz"), workdir, "no such file",
+                         keep=["c.h5", "few.npz"])

@@ -324,6 +324,23 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
         },
         py::arg("model"), py::arg("coef"), py::arg("intercept"), py::arg("X"), py::arg("y"),
         "R^2 (regression) or accuracy (classification) of stored coefficients on (X, y).");
+  m.def("linear_predict",
+        [](const std::string& model, const Matrix& coef, const Vector& intercept, const Matrix& X) {
+          if (X.cols() != coef.cols()) throw std::invalid_argument("X has the wrong number of features");
+          if (is_classifier(model)) {
+            ClassifierFit cls;
+            cls.coef = coef;
+            cls.intercept = intercept;
+            return Matrix(predict_proba(cls, X));
+          }
+          if (coef.rows() != 1 || intercept.size() != 1)
+            throw std::invalid_argument("regression coefficients must be one row");
+          Matrix out = X * coef.row(0).transpose();
+          out.array() += intercept(0);
+          return out;
+        },
+        py::arg("model"), py::arg("coef"), py::arg("intercept"), py::arg("X"),
+        "Predictions (n, 1) of a regression, or class probabilities (n, K).");
   m.def("linear_cross_validate",
         [](const std::string& model, const Matrix& X, const Vector& y,
            const std::vector<double>& alphas, int folds, uint64_t seed, double l1_ratio,

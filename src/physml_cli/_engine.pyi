@@ -82,6 +82,9 @@ def linear_fit(model: str, X: np.ndarray, y: np.ndarray, alpha: float = 0.0,
     {'coef', 'intercept', 'iterations', 'converged'}."""
 def linear_score(model: str, coef: np.ndarray, intercept: np.ndarray, X: np.ndarray,
                  y: np.ndarray) -> float: ...
+def linear_predict(model: str, coef: np.ndarray, intercept: np.ndarray,
+                   X: np.ndarray) -> np.ndarray:
+    """Regression values (n, 1) or class probabilities (n, K)."""
 def linear_cross_validate(model: str, X: np.ndarray, y: np.ndarray, alphas: Sequence[float],
                           folds: int = 5, seed: int = 0, l1_ratio: float = 0.5,
                           fit_intercept: bool = True, tol: float = 1e-8,

@@ -361,6 +361,24 @@ def hopfield_recall(network: str, input_path: str | None, corrupt: float, dynami
 
 
 @cli.command()
+@click.argument("model")
+@click.argument("data")
+@click.option("--target", default=None, help="Targets to score against [the model's].")
+@click.option("--tc", type=float, default=None, help="T_c for --target phase [the model's].")
+@click.option("--output", "-o", default=None, help="HDF5 file for the predictions.")
+@click.option("--overwrite", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print predictions and score as JSON.")
+def predict(model: str, data: str, target: str | None, tc: float | None, output: str | None,
+            overwrite: bool, as_json: bool) -> None:
+    """Apply a trained linear model to a data file (same features as in training)."""
+    from .commands_train import run_predict
+
+    run_predict(model_path=model, data=data, target=target, tc=tc, output=output,
+                overwrite=overwrite, as_json=as_json,
+                command_line=" ".join(shlex.quote(a) for a in sys.argv))
+
+
+@cli.command()
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def info(file: str, as_json: bool) -> None:

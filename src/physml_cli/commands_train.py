@@ -4,14 +4,16 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import learning_data, report, schema, train_linear
+import numpy as np
+
+from . import _engine, learning_data, report, schema, train_linear
+from .errors import PhysmlError
 
 
 def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
                      command_line: str, target: str | None, tc: float | None, features: str,
                      threads: int, **opts: Any) -> None:
     if os.path.exists(output) and not overwrite:
-        from .errors import PhysmlError
         raise PhysmlError(f"{output} exists (use --overwrite to replace it)")
     schema.check_writable(output)
     ds = learning_data.load(data, target, features, tc=tc, threads=threads)
@@ -36,3 +38,47 @@ def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
                             f"{ds.X.shape[1]} features: train score {r.train_score:.6g}, "
                             f"test score {r.test_score if r.test_score is None else f'{r.test_score:.6g}'}"
                             f" -> {output}")
+
+
+def run_predict(*, model_path: str, data: str, target: str | None, tc: float | None,
+                output: str | None, overwrite: bool, as_json: bool, command_line: str) -> None:
+    if output:
+        if os.path.exists(output) and not overwrite:
+            raise PhysmlError(f"{output} exists (use --overwrite to replace it)")
+        schema.check_writable(output)
+    model = schema.read_model(model_path)
+    a, arr = model["attrs"], model["arrays"]
+    if a.get("model_kind") != "linear":
+        raise PhysmlError(f"{model_path} is not a model physml predict can apply "
+                          f"(kind {a.get('model_kind')}); linear models are supported")
+    if "coef" not in arr or "intercept" not in arr:
+        raise PhysmlError(f"{model_path} is damaged: no coefficients")
+    target = target or a.get("target")
+    ds = learning_data.load(data, target, a.get("features", "raw"), tc=tc)
+    X = ds.X
+    if X.shape[1] != int(a.get("n_features", X.shape[1])):
+        raise PhysmlError(f"{data} gives {X.shape[1]} features, the model expects "
+                          f"{a.get('n_features')}")
+    if "scale_mean" in arr:
+        X = (X - arr["scale_mean"]) / arr["scale_std"]
+    coef, intercept = np.atleast_2d(arr["coef"]), np.atleast_1d(arr["intercept"])
+    try:
+        pred = _engine.linear_predict(a["model"], coef, intercept, X)
+        score = _engine.linear_score(a["model"], coef, intercept, X, ds.y)
+    except ValueError as exc:
+        raise PhysmlError(str(exc)) from None
+    classifier = a["model"] in train_linear.CLASSIFIERS
+    values = pred.argmax(axis=1) if classifier else pred[:, 0]
+    if output:
+        arrays = {"prediction": values}
+        if classifier:
+            arrays["probability"] = pred
+        schema.write_predictions(output, {"model": model_path, "data": data,
+                                          "target": ds.source["target"], "score": score},
+                                 arrays, command_line)
+    if as_json:
+        report.print_json({"model": a["model"], "n": int(len(values)), "target": ds.source["target"],
+                           "score": float(score), "predictions": values.tolist()})
+    else:
+        report.stderr.print(f"{a['model']} on {len(values)} samples of {data}: score {score:.6g}"
+                            + (f" -> {output}" if output else ""))

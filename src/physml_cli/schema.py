@@ -25,7 +25,8 @@ SIMULATION = "physml.simulation/1"
 CHECKPOINT = "physml.checkpoint/1"
 MODEL = "physml.model/1"
 RECALL = "physml.recall/1"
-KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL)
+PREDICTIONS = "physml.predictions/1"
+KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS)
 
 # Per-temperature summary columns, in the order they are shown and stored.
 SUMMARY_FIELDS = ("e", "e_err", "m", "m_err", "m_abs", "m_abs_err", "m2", "m2_err", "m4",
@@ -275,6 +276,12 @@ def write_recall(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray]
                  command_line: str) -> None:
     """Inputs, restored states and overlaps of ``physml hopfield recall``."""
     _write_arrays(path, RECALL, attrs, arrays, command_line)
+
+
+def write_predictions(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+                      command_line: str) -> None:
+    """Output of ``physml predict``."""
+    _write_arrays(path, PREDICTIONS, attrs, arrays, command_line)
 
 
 def _write_arrays(path: str, schema_id: str, attrs: dict[str, Any],
