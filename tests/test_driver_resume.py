@@ -58,6 +58,9 @@ def test_interrupted_run_resumes_identically(tmp_path, monkeypatch, name, stop_a
     part = run(params, tmp_path / "part.h5", resume=True)
     assert np.array_equal(whole.energy, part.energy)
     assert np.array_equal(whole.magnetization, part.magnetization)
+    assert (whole.staggered is None) == (part.staggered is None)
+    if whole.staggered is not None:
+        assert np.array_equal(whole.staggered, part.staggered)
     assert np.array_equal(whole.configs, part.configs)
     for k in whole.extras:
         assert np.array_equal(whole.extras[k], part.extras[k]), k

@@ -49,3 +49,23 @@ def test_fast_square_kernel_measures_correctly(L):
     out = sim.measure(20, 2, 1)
     e, m = recompute("ising", "square", L, -1.0, 0.0, 2, out["configs"][0])
     assert np.allclose(out["e"][0], e, atol=1e-12) and np.allclose(out["m"][0], m, atol=1e-12)
+
+
+@pytest.mark.parametrize("lattice,L,fast", [("square", 6, True), ("square", 6, False),
+                                            ("honeycomb", 3, False), ("cubic", 4, False),
+                                            ("chain", 8, False)])
+def test_staggered_magnetization_matches_configurations(lattice, L, fast):
+    sim = _engine.Simulation(model="ising", lattice=lattice, L=L, J=-1.0, temperatures=[1.5, 4.0],
+                             seed=4, fast_kernel=fast)
+    assert sim.measures_staggered
+    out = sim.measure(40, 1, 1)
+    sign = np.where(_engine.Lattice(lattice, L).colors == 0, 1, -1)
+    for t in range(2):
+        expect = (out["configs"][t].astype(np.int64) * sign).sum(1) / sim.n_sites
+        assert np.allclose(out["ms"][t], expect, atol=1e-12)
+
+
+def test_no_staggered_magnetization_where_it_has_no_meaning():
+    assert not _engine.Simulation(model="ising", lattice="triangular", L=6).measures_staggered
+    assert not _engine.Simulation(model="potts", lattice="square", L=4, q=3).measures_staggered
+    assert "ms" not in _engine.Simulation(model="ising", lattice="square", L=3).measure(4, 1, 0)

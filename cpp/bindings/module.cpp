@@ -181,6 +181,7 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
              py::dict d;
              d["e"] = to_array(b.e, {b.n_temps, b.n_meas});
              d["m"] = to_array(b.m, {b.n_temps, b.n_meas});
+             if (!b.ms.empty()) d["ms"] = to_array(b.ms, {b.n_temps, b.n_meas});
              d["configs"] = to_array(b.configs, {b.n_temps, b.n_snap, b.n_sites});
              return d;
            },
@@ -192,6 +193,7 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
       .def_property_readonly("n_sites", [](const Simulation& s) { return s.lattice().n_sites(); })
       .def_property_readonly("uses_fast_kernel", &Simulation::uses_fast_kernel)
       .def_property_readonly("parallel_inside", &Simulation::parallel_inside)
+      .def_property_readonly("measures_staggered", &Simulation::measures_staggered)
       .def_property_readonly("exchange_acceptance", &Simulation::exchange_acceptance)
       .def_property_readonly("clusters_per_sweep", &Simulation::clusters_per_sweep)
       .def_property_readonly("mean_cluster_size", &Simulation::mean_cluster_size)

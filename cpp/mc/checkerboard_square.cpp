@@ -207,6 +207,16 @@ EnergyParts SquareCheckerboard::parts() const {
   return {bonds, field};
 }
 
+int64_t SquareCheckerboard::staggered_sum() const {
+  int64_t total = 0;
+  for (int i = 0; i < L_; ++i) {
+    const int32_t* b = row(0, i);
+    const int32_t* w = row(1, i);
+    for (int k = 0; k < W_; ++k) total += b[k] - w[k];
+  }
+  return total;
+}
+
 std::vector<uint32_t> SquareCheckerboard::rng_state() const {
   std::vector<uint32_t> out;
   out.reserve(size_t(L_) * 4 * kLanes);

@@ -36,6 +36,8 @@ class SquareCheckerboard {
   // n sweeps in one parallel region: two barriers per sweep and no thread start-up.
   void sweeps(const FlipThresholds& thr, int64_t n, int threads);
   EnergyParts parts() const;
+  // sum over black sites minus sum over white sites
+  int64_t staggered_sum() const;
 
   std::vector<uint32_t> rng_state() const;
   void set_rng_state(const std::vector<uint32_t>& words);

@@ -206,17 +206,26 @@ void Simulation::record(int slot, MeasureBlock& out, int mi, bool snapshot, int 
   const int r = replica_of_slot_[slot];
   Replica& rep = replicas_[r];
   const int N = lattice_.n_sites();
-  double e, m;
+  double e, m, ms = 0.0;
+  const bool staggered = measures_staggered();
   if (rep.fast) {
     const EnergyParts p = rep.fast->parts();
     e = energy_from_parts(model_, p) / N;
     m = double(p.field_sum) / N;
+    if (staggered) ms = double(rep.fast->staggered_sum()) / N;
   } else {
     e = energy(lattice_, model_, rep.spins.data()) / N;
     m = magnetization(lattice_, model_, rep.spins.data());
+    if (staggered) {
+      const int32_t* colour = lattice_.colors().data();
+      int64_t sum = 0;
+      for (int i = 0; i < N; ++i) sum += colour[i] ? -rep.spins[i] : rep.spins[i];
+      ms = double(sum) / N;
+    }
   }
   out.e[size_t(slot) * out.n_meas + mi] = e;
   out.m[size_t(slot) * out.n_meas + mi] = m;
+  if (staggered) out.ms[size_t(slot) * out.n_meas + mi] = ms;
   if (snapshot) {
     const auto& cfg = rep.configuration();
     std::copy(cfg.begin(), cfg.end(), out.configs.begin() + (size_t(slot) * out.n_snap + si) * N);
@@ -241,6 +250,7 @@ MeasureBlock Simulation::measure(int64_t n, int measure_every, int64_t snapshot_
   out.n_sites = N;
   out.e.assign(size_t(T) * n_meas, 0.0);
   out.m.assign(size_t(T) * n_meas, 0.0);
+  if (measures_staggered()) out.ms.assign(size_t(T) * n_meas, 0.0);
   out.configs.assign(size_t(T) * n_snap * N, 0);
   // Index of the measurement / snapshot that follows sweep number s (1-based in this call).
   auto meas_after = [&](int64_t s) -> int64_t {

@@ -37,6 +37,7 @@ struct SimulationSpec {
 struct MeasureBlock {
   int n_temps = 0, n_meas = 0, n_snap = 0, n_sites = 0;
   std::vector<double> e, m;     // [n_temps][n_meas], per site
+  std::vector<double> ms;       // staggered magnetization, Ising on bipartite lattices only
   std::vector<int8_t> configs;  // [n_temps][n_snap][n_sites]
 };
 
@@ -72,6 +73,9 @@ class Simulation {
   int n_temps() const { return int(betas_.size()); }
   bool uses_fast_kernel() const { return !replicas_.empty() && replicas_[0].fast != nullptr; }
   bool parallel_inside() const { return inner_; }
+  // Staggered magnetization sum_i (-1)^colour(i) s_i / N: the order parameter of the
+  // antiferromagnet, measured for the Ising model on two-colourable lattices.
+  bool measures_staggered() const { return model_.is_ising() && lattice_.bipartite(); }
   std::vector<double> exchange_acceptance() const;
   const std::vector<double>& clusters_per_sweep() const { return clusters_per_sweep_; }
   std::vector<double> mean_cluster_size() const;

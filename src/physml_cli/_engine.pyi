@@ -59,6 +59,9 @@ class Simulation:
     @property
     def parallel_inside(self) -> bool: ...
     @property
+    def measures_staggered(self) -> bool:
+        """Ising on a two-colourable lattice: measure() also returns 'ms'."""
+    @property
     def exchange_acceptance(self) -> list[float]: ...
     @property
     def clusters_per_sweep(self) -> list[float]: ...

@@ -81,7 +81,7 @@ def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
     import numpy as np
     r = schema.SizeResult(params=dict(params), lattice_shape=sim["lattice_shape"],
                           neighbors=np.zeros((0, 0)), temperatures=sim["temperatures"],
-                          energy=np.zeros((0, 0)), magnetization=np.zeros((0, 0)),
+                          energy=np.zeros((0, 0)), magnetization=np.zeros((0, 0)), staggered=None,
                           configs=np.zeros((0, 0, 0)), config_energy=np.zeros((0, 0)),
                           config_magnetization=np.zeros((0, 0)), summary=sim["summary"],
                           extras=sim["extras"], wall_s=float(sim["attrs"].get("wall_s", 0.0)))

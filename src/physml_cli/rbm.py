@@ -95,7 +95,7 @@ def samples_as_simulation(model: dict[str, Any], spins: np.ndarray, steps: int,
               "init": "random", "gibbs_steps": steps}
     return schema.SizeResult(
         params=params, lattice_shape=tuple(lat.shape), neighbors=lat.neighbors,
-        temperatures=np.array([T]), energy=e[None, :], magnetization=m[None, :],
+        temperatures=np.array([T]), energy=e[None, :], magnetization=m[None, :], staggered=None,
         configs=spins[None, :, :], config_energy=e[None, :], config_magnetization=m[None, :],
         summary={k: np.array([s[k]]) for k in schema.SUMMARY_FIELDS}, extras={}, wall_s=0.0)
 

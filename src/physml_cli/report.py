@@ -16,6 +16,7 @@ import sys
 # Pipes and batch logs get a fixed width wide enough for the summary table.
 stderr = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
+STAGGERED_JSON = ("ms_abs", "ms_abs_err", "chi_s", "chi_s_err", "binder_s", "binder_s_err")
 JSON_FIELDS = ("e", "e_err", "m_abs", "m_abs_err", "c", "c_err", "chi", "chi_err", "binder",
                "binder_err", "tau_e", "tau_m")
 
@@ -37,6 +38,7 @@ def size_json(result: Any, output: str) -> dict[str, Any]:
     for i, T in enumerate(result.temperatures):
         row = {"T": float(T)}
         row.update({k: _num(result.summary[k][i]) for k in JSON_FIELDS})
+        row.update({k: _num(result.summary[k][i]) for k in STAGGERED_JSON if k in result.summary})
         rows.append(row)
     out: dict[str, Any] = {"model": p["model"], "lattice": p["lattice"], "size": p["L"],
                            "algorithm": p["algorithm"], "seed": p["seed"], "output": output,

@@ -28,6 +28,12 @@ RECALL = "physml.recall/1"
 PREDICTIONS = "physml.predictions/1"
 KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS)
 
+# Staggered-magnetization summaries (Ising on bipartite lattices), named after the
+# fields of the magnetization analysis they are computed like.
+STAGGERED_FIELDS = {"ms_abs": "m_abs", "ms_abs_err": "m_abs_err", "ms2": "m2", "ms2_err": "m2_err",
+                    "chi_s": "chi", "chi_s_err": "chi_err", "binder_s": "binder",
+                    "binder_s_err": "binder_err", "tau_ms": "tau_m"}
+
 # Per-temperature summary columns, in the order they are shown and stored.
 SUMMARY_FIELDS = ("e", "e_err", "m", "m_err", "m_abs", "m_abs_err", "m2", "m2_err", "m4",
                   "m4_err", "c", "c_err", "chi", "chi_err", "binder", "binder_err", "tau_e",
@@ -100,6 +106,7 @@ class SizeResult:
     temperatures: np.ndarray
     energy: np.ndarray          # (n_T, n_meas) per site
     magnetization: np.ndarray   # (n_T, n_meas) per site
+    staggered: np.ndarray | None  # (n_T, n_meas), Ising on bipartite lattices only
     configs: np.ndarray         # (n_T, n_cfg, n_sites) int8
     config_energy: np.ndarray   # (n_T, n_cfg) per site, measured with each saved configuration
     config_magnetization: np.ndarray
@@ -132,9 +139,13 @@ def write_simulation(path: str, r: SizeResult, command_line: str) -> None:
         s.create_dataset("energy", data=r.energy, compression="gzip", compression_opts=4)
         s.create_dataset("magnetization", data=r.magnetization, compression="gzip",
                          compression_opts=4)
+        if r.staggered is not None:
+            s.create_dataset("staggered_magnetization", data=r.staggered, compression="gzip",
+                             compression_opts=4)
         g = f.create_group("summary")
-        for k in SUMMARY_FIELDS:
-            g.create_dataset(k, data=np.asarray(r.summary[k]))
+        for k in SUMMARY_FIELDS + tuple(STAGGERED_FIELDS):
+            if k in r.summary:
+                g.create_dataset(k, data=np.asarray(r.summary[k]))
         lat = f.create_group("lattice")
         lat.attrs["shape"] = np.asarray(r.lattice_shape, dtype=np.int64)
         lat.create_dataset("neighbors", data=r.neighbors, compression="gzip")
@@ -176,7 +187,8 @@ def _decode(v: Any) -> Any:
 def write_checkpoint(path: str, params: dict[str, Any], progress: dict[str, int],
                      engine_state: dict[str, np.ndarray], energy: list[np.ndarray],
                      magnetization: list[np.ndarray], configs: list[np.ndarray],
-                     command_line: str, wall_s: float) -> None:
+                     command_line: str, wall_s: float,
+                     staggered: list[np.ndarray] | None = None) -> None:
     with atomic_h5(path) as f:
         f.attrs["physml_schema"] = CHECKPOINT
         f.attrs["params"] = json.dumps(params, sort_keys=True)
@@ -187,7 +199,7 @@ def write_checkpoint(path: str, params: dict[str, Any], progress: dict[str, int]
         for k, v in engine_state.items():
             st.create_dataset(k, data=v)
         for name, parts in (("energy", energy), ("magnetization", magnetization),
-                            ("configs", configs)):
+                            ("staggered", staggered or []), ("configs", configs)):
             g = f.create_group(name)
             for i, a in enumerate(parts):
                 g.create_dataset(str(i), data=a)
@@ -204,6 +216,7 @@ def read_checkpoint(path: str) -> dict[str, Any]:
                     "wall_s": float(f.attrs["wall_s"]),
                     "engine": {k: f["engine"][k][()] for k in f["engine"]},
                     "energy": parts("energy"), "magnetization": parts("magnetization"),
+                    "staggered": parts("staggered") if "staggered" in f else [],
                     "configs": parts("configs")}
         except (KeyError, OSError, ValueError) as exc:
             raise PhysmlError(f"checkpoint {path} is damaged: {exc}") from None

@@ -44,6 +44,7 @@ class Progress:
 class RunState:
     energy: list[np.ndarray] = field(default_factory=list)
     magnetization: list[np.ndarray] = field(default_factory=list)
+    staggered: list[np.ndarray] = field(default_factory=list)
     configs: list[np.ndarray] = field(default_factory=list)
     progress: Progress = field(default_factory=Progress)
     wall_before: float = 0.0
@@ -122,7 +123,8 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
 
     def save_checkpoint() -> None:
         schema.write_checkpoint(ckpt, params, st.progress.as_dict(), sim.get_state(), st.energy,
-                                st.magnetization, st.configs, command_line, elapsed())
+                                st.magnetization, st.configs, command_line, elapsed(),
+                                staggered=st.staggered)
 
     chunk = max(1, params["measure_every"])
     with SignalCatcher() as sig:
@@ -141,6 +143,8 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
                 out = sim.measure(n, params["measure_every"], snap_every)
                 st.energy.append(out["e"])
                 st.magnetization.append(out["m"])
+                if "ms" in out:
+                    st.staggered.append(out["ms"])
                 if out["configs"].shape[1]:
                     st.configs.append(out["configs"])
                 p.meas_done += n
@@ -175,7 +179,8 @@ def _load_checkpoint(ckpt: str, params: dict[str, Any], sim: Any) -> RunState:
         sim.set_state(c["engine"])
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise PhysmlError(f"checkpoint {ckpt} is damaged: {exc}") from None
-    st = RunState(energy=c["energy"], magnetization=c["magnetization"], configs=c["configs"],
+    st = RunState(energy=c["energy"], magnetization=c["magnetization"],
+                  staggered=c["staggered"], configs=c["configs"],
                   progress=Progress(**c["progress"]), wall_before=c["wall_s"])
     return st
 
@@ -190,10 +195,12 @@ def _collect(params: dict[str, Any], sim: Any, st: RunState, wall: float) -> sch
         # one chain, one stage per temperature: lay the stages side by side
         e = _stack_stages(st.energy, len(plan))
         m = _stack_stages(st.magnetization, len(plan))
+        ms = _stack_stages(st.staggered, len(plan)) if st.staggered else None
         cfg = _stack_stages(st.configs, len(plan), configs=True, n_sites=n_sites)
     else:
         e = np.concatenate(st.energy, axis=1) if st.energy else np.zeros((n_t, 0))
         m = np.concatenate(st.magnetization, axis=1) if st.magnetization else np.zeros((n_t, 0))
+        ms = np.concatenate(st.staggered, axis=1) if st.staggered else None
         cfg = (np.concatenate(st.configs, axis=1) if st.configs
                else np.zeros((n_t, 0, n_sites), dtype=np.int8))
     # the measurement taken together with each saved configuration
@@ -202,6 +209,11 @@ def _collect(params: dict[str, Any], sim: Any, st: RunState, wall: float) -> sch
     rows = [_engine.summarize(e[i], m[i], n_sites, float(temps[i]), params["measure_every"], 32)
             for i in range(n_t)]
     summary = {k: np.array([r[k] for r in rows]) for k in schema.SUMMARY_FIELDS}
+    if ms is not None:  # the antiferromagnet's order parameter, analysed like m
+        srows = [_engine.summarize(e[i], ms[i], n_sites, float(temps[i]), params["measure_every"],
+                                   32) for i in range(n_t)]
+        for mine, theirs in schema.STAGGERED_FIELDS.items():
+            summary[mine] = np.array([r[theirs] for r in srows])
     extras: dict[str, np.ndarray] = {}
     if params["parallel_tempering"]:
         extras["exchange_acceptance"] = np.asarray(sim.exchange_acceptance)
@@ -213,7 +225,8 @@ def _collect(params: dict[str, Any], sim: Any, st: RunState, wall: float) -> sch
         extras["best_config"] = np.asarray(sim.best_config).reshape(lattice.shape)
     return schema.SizeResult(params=dict(params), lattice_shape=tuple(lattice.shape),
                              neighbors=lattice.neighbors, temperatures=temps, energy=e,
-                             magnetization=m, configs=cfg, config_energy=e[:, picked],
+                             magnetization=m, staggered=ms, configs=cfg,
+                             config_energy=e[:, picked],
                              config_magnetization=m[:, picked], summary=summary, extras=extras,
                              wall_s=wall)
 
