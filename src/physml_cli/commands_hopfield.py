@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import os
 import sys
 from typing import Any
 
@@ -12,15 +11,9 @@ from . import _engine, hopfield, report, schema
 from .errors import PhysmlError
 
 
-def _check_output(path: str, overwrite: bool) -> None:
-    if os.path.exists(path) and not overwrite:
-        raise PhysmlError(f"{path} exists (use --overwrite to replace it)")
-    schema.check_writable(path)
-
-
 def run_train_hopfield(*, data: str, rule: str, count: int | None, seed: int, output: str,
                        overwrite: bool, as_json: bool, command_line: str) -> None:
-    _check_output(output, overwrite)
+    schema.check_new_output(output, overwrite)
     r = hopfield.train(data, rule, count, seed)
     P, N = r["patterns"].shape
     schema.write_model(output, "hopfield",
@@ -66,7 +59,7 @@ def run_recall(*, network: str, input_path: str | None, corrupt: float, dynamics
                temperature: float, beta: float, max_sweeps: int, seed: int,
                output: str | None, overwrite: bool, as_json: bool, command_line: str) -> None:
     if output:
-        _check_output(output, overwrite)
+        schema.check_new_output(output, overwrite)
     model = schema.read_model(network)
     if model["attrs"].get("model_kind") != "hopfield":
         raise PhysmlError(f"{network} is not a Hopfield network")

@@ -1,23 +1,16 @@
 """``physml train rbm`` and ``physml sample`` once arguments are valid."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from . import rbm, report, schema
 from .errors import PhysmlError
 
 
-def _check_output(path: str, overwrite: bool) -> None:
-    if os.path.exists(path) and not overwrite:
-        raise PhysmlError(f"{path} exists (use --overwrite to replace it)")
-    schema.check_writable(path)
-
-
 def run_train_rbm(*, data: str, units: str, opts: dict[str, Any], threads: int, ais_runs: int,
                   ais_betas: int, output: str, overwrite: bool, as_json: bool,
                   command_line: str) -> None:
-    _check_output(output, overwrite)
+    schema.check_new_output(output, overwrite)
     X, pm, info = rbm.load_data(data, units)
     r = rbm.train(X, pm, opts, threads, ais_runs, ais_betas)
     attrs = dict(info, units="pm1" if pm else "01", visible=int(X.shape[1]),
@@ -39,7 +32,7 @@ def run_train_rbm(*, data: str, units: str, opts: dict[str, Any], threads: int, 
 
 def run_sample(*, model_path: str, n: int, steps: int, seed: int, threads: int, output: str,
                overwrite: bool, as_json: bool, command_line: str) -> None:
-    _check_output(output, overwrite)
+    schema.check_new_output(output, overwrite)
     model = schema.read_model(model_path)
     if model["attrs"].get("model_kind") != "rbm":
         raise PhysmlError(f"{model_path} is not an RBM")

@@ -1,7 +1,6 @@
 """``physml train ...`` once arguments are valid: load, fit, save, report."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
@@ -13,9 +12,7 @@ from .errors import PhysmlError
 def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
                      command_line: str, target: str | None, tc: float | None, features: str,
                      threads: int, **opts: Any) -> None:
-    if os.path.exists(output) and not overwrite:
-        raise PhysmlError(f"{output} exists (use --overwrite to replace it)")
-    schema.check_writable(output)
+    schema.check_new_output(output, overwrite)
     ds = learning_data.load(data, target, features, tc=tc, threads=threads)
     r = train_linear.fit(ds, **opts)
     attrs = dict(ds.source, model=r.model, alpha=r.alpha, l1_ratio=opts["l1_ratio"],
@@ -43,9 +40,7 @@ def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
 def run_predict(*, model_path: str, data: str, target: str | None, tc: float | None,
                 output: str | None, overwrite: bool, as_json: bool, command_line: str) -> None:
     if output:
-        if os.path.exists(output) and not overwrite:
-            raise PhysmlError(f"{output} exists (use --overwrite to replace it)")
-        schema.check_writable(output)
+        schema.check_new_output(output, overwrite)
     model = schema.read_model(model_path)
     a, arr = model["attrs"], model["arrays"]
     if a.get("model_kind") != "linear":

@@ -74,6 +74,14 @@ def check_writable(path: str) -> None:
         raise PhysmlError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def check_new_output(path: str, overwrite: bool) -> None:
+    """An output about to be written: refuse to replace a file unless told to, and fail
+    before any work if it could not be created."""
+    if os.path.exists(path) and not overwrite:
+        raise PhysmlError(f"{path} exists (use --overwrite to replace it)")
+    check_writable(path)
+
+
 def open_physml(path: str, expect: str | None = None) -> h5py.File:
     """Open a physml file for reading, or raise a one-line PhysmlError."""
     if not os.path.exists(path):
