@@ -72,8 +72,7 @@ def simulate(**kw: Any) -> None:
 
     sizes = parsing.size_list(kw.pop("sizes"))
     temps = parsing.temperature_grid(kw.pop("temperatures"))
-    threads = kw.pop("threads")
-    threads = parsing.default_threads() if threads is None else threads
+    threads = _threads(kw.pop("threads"))
     for name in ("thermalize", "sweeps", "save_configs"):
         if kw[name] < 0:
             raise PhysmlError(f"--{name.replace('_', '-')} must be >= 0 (got {kw[name]})")
@@ -84,8 +83,6 @@ def simulate(**kw: Any) -> None:
     if kw["sweeps"] % kw["measure_every"]:
         raise PhysmlError(f"--sweeps ({kw['sweeps']}) must be a multiple of --measure-every "
                           f"({kw['measure_every']})")
-    if threads < 1:
-        raise PhysmlError(f"--threads must be >= 1 (got {threads})")
     if kw["model"] == "potts" and not 2 <= kw["q"] <= 127:
         raise PhysmlError(f"--q must be between 2 and 127 (got {kw['q']})")
     for name in ("J", "h"):
@@ -103,7 +100,7 @@ def simulate(**kw: Any) -> None:
         kw["q"] = 2
     _check_memory(kw["lattice"], sizes, len(temps), kw)
     run_simulate(sizes=sizes, temperatures=temps, threads=threads,
-                 command_line=" ".join(shlex.quote(a) for a in sys.argv), **kw)
+                 command_line=_command_line(), **kw)
 
 
 def _check_memory(lattice: str, sizes: list[int], n_temps: int, kw: dict[str, Any]) -> None:
@@ -181,14 +178,12 @@ def train_linear(data: str, model_name: str, alpha: str, l1_ratio: float, cv: in
     if target is not None and target not in ("energy", "magnetization", "temperature", "phase", "y"):
         raise PhysmlError(f"unknown --target {target!r} (choose energy, magnetization, "
                           "temperature, phase, y)")
-    threads = parsing.default_threads() if threads is None else threads
-    if threads < 1:
-        raise PhysmlError("--threads must be >= 1")
+    threads = _threads(threads)
     run_train_linear(data=data, model=model_name, alphas=alphas, l1_ratio=l1_ratio, cv=cv,
                      fit_intercept=not no_intercept, standardize=standardize, target=target,
                      tc=tc, features=features, test_fraction=test_fraction, seed=seed, tol=tol,
                      max_iter=max_iter, threads=threads, output=output, overwrite=overwrite,
-                     as_json=as_json, command_line=" ".join(shlex.quote(a) for a in sys.argv))
+                     as_json=as_json, command_line=_command_line())
 
 
 @train.command("hopfield")
@@ -210,7 +205,7 @@ def train_hopfield(data: str, rule: str, count: int | None, seed: int, output: s
         raise PhysmlError("--patterns must be >= 1")
     run_train_hopfield(data=data, rule=rule, count=count, seed=seed, output=output,
                        overwrite=overwrite, as_json=as_json,
-                       command_line=" ".join(shlex.quote(a) for a in sys.argv))
+                       command_line=_command_line())
 
 
 @train.command("rbm")
@@ -237,7 +232,6 @@ def train_rbm(data: str, hidden: int, cd_k: int, persistent: bool, epochs: int, 
               ais_betas: int, seed: int, threads: int | None, output: str, overwrite: bool,
               as_json: bool) -> None:
     """Restricted Boltzmann machine by contrastive divergence, with its log-likelihood."""
-    from . import parsing
     from .commands_rbm import run_train_rbm
 
     if hidden < 1 or cd_k < 1 or epochs < 0 or batch_size < 1:
@@ -246,14 +240,12 @@ def train_rbm(data: str, hidden: int, cd_k: int, persistent: bool, epochs: int, 
         raise PhysmlError("--lr must be > 0, --momentum in [0, 1), --l2 >= 0")
     if ais_runs < 2 or ais_betas < 2:
         raise PhysmlError("--ais-runs and --ais-betas must be >= 2")
-    threads = parsing.default_threads() if threads is None else threads
-    if threads < 1:
-        raise PhysmlError("--threads must be >= 1")
+    threads = _threads(threads)
     opts = dict(hidden=hidden, cd_k=cd_k, persistent=persistent, epochs=epochs, lr=lr,
                 batch_size=batch_size, momentum=momentum, l2=l2, seed=seed)
     run_train_rbm(data=data, units=units, opts=opts, threads=threads, ais_runs=ais_runs,
                   ais_betas=ais_betas, output=output, overwrite=overwrite, as_json=as_json,
-                  command_line=" ".join(shlex.quote(a) for a in sys.argv))
+                  command_line=_command_line())
 
 
 @cli.command()
@@ -269,17 +261,14 @@ def train_rbm(data: str, hidden: int, cd_k: int, persistent: bool, epochs: int, 
 def sample(model: str, samples: int, gibbs_steps: int, seed: int, threads: int | None,
            output: str, overwrite: bool, as_json: bool) -> None:
     """Draw configurations from a trained RBM, written like a simulation (same observables)."""
-    from . import parsing
     from .commands_rbm import run_sample
 
     if samples < 2 or gibbs_steps < 1:
         raise PhysmlError("--samples must be >= 2 and --gibbs-steps >= 1")
-    threads = parsing.default_threads() if threads is None else threads
-    if threads < 1:
-        raise PhysmlError("--threads must be >= 1")
+    threads = _threads(threads)
     run_sample(model_path=model, n=samples, steps=gibbs_steps, seed=seed, threads=threads,
                output=output, overwrite=overwrite, as_json=as_json,
-               command_line=" ".join(shlex.quote(a) for a in sys.argv))
+               command_line=_command_line())
 
 
 @cli.group()
@@ -320,9 +309,7 @@ def hopfield_capacity(neurons: int, loads: str, trials: int, probes: int, corrup
         raise PhysmlError("--corrupt must be in [0, 0.5)")
     if max(grid) * neurons > 20 * neurons or max(grid) > 2:
         raise PhysmlError("--loads: P/N above 2 makes no sense for a Hopfield network")
-    threads = parsing.default_threads() if threads is None else threads
-    if threads < 1:
-        raise PhysmlError("--threads must be >= 1")
+    threads = _threads(threads)
     run_capacity(neurons=neurons, loads=grid, trials=trials, probes=probes, corrupt=corrupt,
                  rule=rule, seed=seed, threads=threads, as_json=as_json, plot=plot)
 
@@ -357,7 +344,7 @@ def hopfield_recall(network: str, input_path: str | None, corrupt: float, dynami
     run_recall(network=network, input_path=input_path, corrupt=corrupt, dynamics=dynamics,
                temperature=temperature, beta=beta, max_sweeps=max_sweeps, seed=seed,
                output=output, overwrite=overwrite, as_json=as_json,
-               command_line=" ".join(shlex.quote(a) for a in sys.argv))
+               command_line=_command_line())
 
 
 @cli.command()
@@ -375,7 +362,7 @@ def predict(model: str, data: str, target: str | None, tc: float | None, output:
 
     run_predict(model_path=model, data=data, target=target, tc=tc, output=output,
                 overwrite=overwrite, as_json=as_json,
-                command_line=" ".join(shlex.quote(a) for a in sys.argv))
+                command_line=_command_line())
 
 
 @cli.command()
@@ -415,6 +402,20 @@ def main() -> None:
             sys.stdout = open(os.devnull, "w")
         code = 141
     sys.exit(code)
+
+
+def _command_line() -> str:
+    """The command as typed, for provenance in output files."""
+    return " ".join(shlex.quote(a) for a in sys.argv)
+
+
+def _threads(requested: int | None) -> int:
+    from . import parsing
+
+    threads = parsing.default_threads() if requested is None else requested
+    if threads < 1:
+        raise PhysmlError(f"--threads must be >= 1 (got {threads})")
+    return threads
 
 
 def _fail(message: str) -> None:
