@@ -1,10 +1,11 @@
-// The only file that knows about Python. Long-running calls release the GIL so
+// cpp/bindings is the only code that knows about Python. Long-running calls release the GIL so
 // Python's signal handlers and progress display keep running between calls.
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "bindings/bindings.hpp"
 #include "hopfield/hopfield.hpp"
 #include "lattice/lattice.hpp"
 #include "linear/cross_validation.hpp"
@@ -530,4 +531,6 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
         },
         py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J"), py::arg("h"), py::arg("q"),
         py::arg("configs"), "(e, m) per site of each configuration, as the Monte Carlo measures them.");
+
+  bind_autodiff(m);
 }

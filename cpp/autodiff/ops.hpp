@@ -1,0 +1,47 @@
+#pragma once
+// Differentiable operations on the tape. Each one records its output and how its
+// gradient flows back; all are checked against finite differences in tests/.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "autodiff/tape.hpp"
+
+namespace physml::autodiff {
+
+enum class Activation { Identity, Relu, Tanh, Sigmoid, Softplus, LogCosh };
+Activation parse_activation(const std::string& name);
+const char* activation_name(Activation a);
+
+// x W for x (batch, in) and W (in, out).
+template <class S> Var matmul(Tape<S>& t, Var x, Var W);
+// x + b with the row b (1, n) added to every row.
+template <class S> Var add_bias(Tape<S>& t, Var x, Var b);
+template <class S> Var activate(Tape<S>& t, Var x, Activation a);
+
+// Periodic ("circular") 2D convolution for configurations on an L x L' torus. Rows of x hold
+// a sample as height x width x channels_in, channels fastest; W is (k*k*channels_in,
+// channels_out) with k odd and centred; b is (1, channels_out). The output keeps the
+// lattice: height x width x channels_out per row.
+template <class S> Var conv2d_periodic(Tape<S>& t, Var x, Var W, Var b, int height, int width,
+                                       int kernel);
+
+// Inverted dropout: zero each entry with probability `rate`, scale survivors by 1/(1-rate).
+// The mask is a pure function of (seed, step, row, column).
+template <class S> Var dropout(Tape<S>& t, Var x, double rate, uint64_t seed, uint64_t step);
+
+template <class S> Var add(Tape<S>& t, Var a, Var b);  // same shapes
+template <class S> Var scale(Tape<S>& t, Var a, S factor);
+
+// Losses: scalars (1 x 1), averaged over the batch.
+// Softmax cross entropy of logits (batch, classes) against class indices.
+template <class S> Var softmax_cross_entropy(Tape<S>& t, Var logits, const std::vector<int>& labels);
+// Binary cross entropy of one logit per row against targets in [0, 1].
+template <class S> Var binary_cross_entropy(Tape<S>& t, Var logits, const std::vector<S>& targets);
+// Mean over all entries of (prediction - target)^2.
+template <class S> Var mean_squared_error(Tape<S>& t, Var prediction, const Matrix<S>& target);
+// Penalties: sum w^2 / 2 and sum |w|.
+template <class S> Var l2_penalty(Tape<S>& t, Var w);
+template <class S> Var l1_penalty(Tape<S>& t, Var w);
+
+}  // namespace physml::autodiff
