@@ -1,4 +1,4 @@
-"""Type stub of the compiled engine (cpp/bindings/module.cpp)."""
+"""Type stub of the compiled engine (cpp/bindings/)."""
 from typing import Sequence
 
 import numpy as np
@@ -129,3 +129,29 @@ def rbm_sample(W: np.ndarray, b_visible: np.ndarray, b_hidden: np.ndarray,
                threads: int = 1) -> np.ndarray: ...
 def configuration_observables(model: str, lattice: str, L: int, J: float, h: float, q: int,
                               configs: npt.NDArray[np.int8]) -> tuple[np.ndarray, np.ndarray]: ...
+
+# Feed-forward networks (cpp/autodiff). A network is an architecture string such as
+# "conv:8:3,relu,dense:100,sigmoid,dense:2", an input shape (height, width, channels) and
+# its parameter arrays [W0, b0, W1, b1, ...].
+Shape = tuple[int, int, int]
+
+def mlp_init(architecture: str, input_shape: Shape, init: str = "auto",
+             seed: int = 0) -> list[npt.NDArray[np.float32]]: ...
+def mlp_outputs(architecture: str, input_shape: Shape) -> int: ...
+def mlp_train(X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
+              architecture: str, input_shape: Shape, loss: str = "cross-entropy",
+              optimizer: str = "adam", lr: float = 1e-3, epochs: int = 10, batch_size: int = 64,
+              momentum: float = 0.9, weight_decay: float = 0.0, l1: float = 0.0, l2: float = 0.0,
+              patience: int = 0, init: str = "auto", seed: int = 0, threads: int = 1) -> dict:
+    """{'params', 'train_loss', 'train_score', 'val_loss', 'val_score', 'best_epoch', 'stopped_early'}."""
+def mlp_predict(architecture: str, input_shape: Shape, params: Sequence[np.ndarray],
+                X: np.ndarray, loss: str = "cross-entropy",
+                threads: int = 1) -> npt.NDArray[np.float32]: ...
+def mlp_evaluate(architecture: str, input_shape: Shape, params: Sequence[np.ndarray],
+                 X: np.ndarray, y: np.ndarray, loss: str = "cross-entropy",
+                 threads: int = 1) -> tuple[float, float]:
+    """(mean loss, accuracy or R^2)."""
+def mlp_loss_gradient(architecture: str, input_shape: Shape, params: Sequence[np.ndarray],
+                      X: np.ndarray, y: np.ndarray, loss: str = "cross-entropy", l1: float = 0.0,
+                      l2: float = 0.0, training: bool = False, seed: int = 0, step: int = 0,
+                      threads: int = 1) -> tuple[float, list[npt.NDArray[np.float64]]]: ...

@@ -186,6 +186,94 @@ def train_linear(data: str, model_name: str, alpha: str, l1_ratio: float, cv: in
                      as_json=as_json, command_line=_command_line())
 
 
+@train.command("mlp")
+@click.argument("data")
+@click.option("--hidden", default="100", show_default=True,
+              help="Hidden layer widths, comma separated (e.g. 100 or 64,32).")
+@click.option("--activation", default="sigmoid", show_default=True,
+              help="relu, tanh, sigmoid, softplus, logcosh.")
+@click.option("--conv", default=None,
+              help="Periodic convolutions before the dense layers, CHANNELS:KERNEL[,...] (lattice data).")
+@click.option("--dropout", type=float, default=0.0, show_default=True,
+              help="Dropout rate after each hidden dense layer.")
+@click.option("--architecture", default=None,
+              help="Full layer string instead of the options above, e.g. "
+                   "'conv:8:3,relu,dense:64,tanh,dense:2'.")
+@click.option("--labels", default="phase", show_default=True,
+              help="phase (T < T_c), temperature (one class per T) or y (X/y files).")
+@click.option("--tc", type=float, default=None,
+              help="Critical temperature for phase labels (default: Onsager's, square Ising).")
+@click.option("--loss", default="auto", show_default=True,
+              help="auto, cross-entropy, bce (two classes), mse (regression).")
+@click.option("--epochs", type=int, default=10, show_default=True)
+@click.option("--batch-size", type=int, default=64, show_default=True)
+@click.option("--optimizer", default="adam", show_default=True,
+              help="sgd, momentum, nesterov, adam, adamw.")
+@click.option("--lr", type=float, default=1e-3, show_default=True)
+@click.option("--momentum", type=float, default=0.9, show_default=True,
+              help="For momentum and nesterov.")
+@click.option("--weight-decay", type=float, default=0.0, show_default=True,
+              help="Decoupled weight decay (adamw).")
+@click.option("--l1", type=float, default=0.0, show_default=True, help="L1 penalty on weights.")
+@click.option("--l2", type=float, default=0.0, show_default=True, help="L2 penalty on weights.")
+@click.option("--init", default="auto", show_default=True,
+              help="auto (He before relu, else Xavier), xavier, he.")
+@click.option("--val-fraction", type=float, default=0.1, show_default=True,
+              help="Share of the training rows held out for validation.")
+@click.option("--test-fraction", type=float, default=0.2, show_default=True)
+@click.option("--patience", type=int, default=0, show_default=True,
+              help="Early stopping: epochs without validation improvement (0: off).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None)
+@click.option("--output", "-o", default="mlp.h5", show_default=True)
+@click.option("--overwrite", is_flag=True)
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="PNG of the learning curves.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+def train_mlp(data: str, hidden: str, activation: str, conv: str | None, dropout: float,
+              architecture: str | None, labels: str, tc: float | None, loss: str, epochs: int,
+              batch_size: int, optimizer: str, lr: float, momentum: float, weight_decay: float,
+              l1: float, l2: float, init: str, val_fraction: float, test_fraction: float,
+              patience: int, seed: int, threads: int | None, output: str, overwrite: bool,
+              plot: str | None, as_json: bool) -> None:
+    """A feed-forward network (dense and periodic conv layers) trained by the autodiff engine."""
+    from . import parsing, train_mlp as tm
+    from .commands_train import run_train_mlp
+
+    widths = parsing.int_list(hidden, "--hidden", allow_empty=True)
+    convs = parsing.conv_list(conv) if conv else []
+    if activation not in ("relu", "tanh", "sigmoid", "softplus", "logcosh"):
+        raise PhysmlError(f"unknown --activation {activation!r} (choose relu, tanh, sigmoid, "
+                          "softplus, logcosh)")
+    if labels not in tm.LABELS:
+        raise PhysmlError(f"unknown --labels {labels!r} (choose {', '.join(tm.LABELS)})")
+    if loss not in tm.LOSSES:
+        raise PhysmlError(f"unknown --loss {loss!r} (choose {', '.join(tm.LOSSES)})")
+    if optimizer not in tm.OPTIMIZERS:
+        raise PhysmlError(f"unknown --optimizer {optimizer!r} (choose {', '.join(tm.OPTIMIZERS)})")
+    if init not in ("auto", "xavier", "he"):
+        raise PhysmlError(f"unknown --init {init!r} (choose auto, xavier, he)")
+    if not lr > 0 or lr == float("inf"):
+        raise PhysmlError(f"--lr must be > 0 (got {lr})")
+    if epochs < 1 or batch_size < 1:
+        raise PhysmlError("--epochs and --batch-size must be >= 1")
+    if not 0 <= dropout < 1 or not 0 <= momentum < 1:
+        raise PhysmlError("--dropout and --momentum must be in [0, 1)")
+    if not (l1 >= 0 and l2 >= 0 and weight_decay >= 0):
+        raise PhysmlError("--l1, --l2 and --weight-decay must be >= 0")
+    if not 0 <= test_fraction < 1 or not 0 <= val_fraction < 1:
+        raise PhysmlError("--test-fraction and --val-fraction must be in [0, 1)")
+    if patience < 0:
+        raise PhysmlError("--patience must be >= 0")
+    run_train_mlp(data=data, output=output, overwrite=overwrite, as_json=as_json,
+                  command_line=_command_line(), labels=labels, tc=tc, loss=loss, hidden=widths,
+                  activation=activation, conv=convs, dropout=dropout, architecture=architecture,
+                  plot=plot, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size,
+                  momentum=momentum, weight_decay=weight_decay, l1=l1, l2=l2, patience=patience,
+                  init=init, val_fraction=val_fraction, test_fraction=test_fraction, seed=seed,
+                  threads=_threads(threads))
+
+
 @train.command("hopfield")
 @click.argument("data")
 @click.option("--rule", type=click.Choice(("hebbian", "pseudoinverse", "storkey")),
@@ -357,7 +445,7 @@ def hopfield_recall(network: str, input_path: str | None, corrupt: float, dynami
 @click.option("--json", "as_json", is_flag=True, help="Print predictions and score as JSON.")
 def predict(model: str, data: str, target: str | None, tc: float | None, output: str | None,
             overwrite: bool, as_json: bool) -> None:
-    """Apply a trained linear model to a data file (same features as in training)."""
+    """Apply a trained linear model or MLP to a data file (same features as in training)."""
     from .commands_train import run_predict
 
     run_predict(model_path=model, data=data, target=target, tc=tc, output=output,

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine, learning_data, report, schema, train_linear
+from . import _engine, learning_data, report, schema, train_linear, train_mlp
 from .errors import PhysmlError
 
 
@@ -37,15 +37,63 @@ def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
                             f" -> {output}")
 
 
+def run_train_mlp(*, data: str, output: str, overwrite: bool, as_json: bool, command_line: str,
+                  labels: str, tc: float | None, loss: str, hidden: list[int], activation: str,
+                  conv: list[tuple[int, int]], dropout: float, architecture: str | None,
+                  plot: str | None, **opts: Any) -> None:
+    schema.check_new_output(output, overwrite)
+    if plot:
+        schema.check_writable(plot)
+    ds = train_mlp.label(data, labels, loss, tc)
+    if conv and not ds.lattice:
+        raise PhysmlError(f"--conv needs configurations on a chain, square, triangular or honeycomb "
+                          f"lattice; {data} has no such geometry")
+    arch = architecture or train_mlp.architecture(hidden, activation, conv, dropout,
+                                                  train_mlp.outputs_for(ds))
+    try:
+        n_out = _engine.mlp_outputs(arch, ds.input_shape)
+    except ValueError as exc:
+        raise PhysmlError(f"--architecture: {exc}") from None
+    if n_out != train_mlp.outputs_for(ds):
+        raise PhysmlError(f"the network has {n_out} outputs; {ds.loss} on these labels needs "
+                          f"{train_mlp.outputs_for(ds)}")
+    r = train_mlp.fit(ds, arch, **opts)
+    attrs = dict(ds.source, model="mlp", architecture=arch, input_shape=list(ds.input_shape),
+                 loss=ds.loss, n_features=int(ds.X.shape[1]), n_params=len(r.params),
+                 n_train=r.n_train, n_val=r.n_val, n_test=r.n_test, tc=tc, **opts)
+    arrays: dict[str, Any] = {f"param_{i}": p for i, p in enumerate(r.params)}
+    if ds.classes is not None:
+        arrays["classes"] = ds.classes
+    arrays.update({f"history_{k}": np.asarray(v, dtype=np.float64) for k, v in r.history.items()
+                   if isinstance(v, list)})
+    schema.write_model(output, "mlp", {k: v for k, v in attrs.items() if v is not None}, arrays,
+                       command_line)
+    if plot:
+        from . import plotting
+        plotting.learning_curves(r.history, ds.loss, plot)
+    out = train_mlp.as_json(r, ds.loss)
+    if as_json:
+        report.print_json(out)
+    else:
+        what = "R²" if ds.loss == "mse" else "accuracy"
+        key = "r2" if ds.loss == "mse" else "acc"
+        parts = [f"{name} {out[f'{name}_{key}']:.4f}" for name in ("train", "val", "test")
+                 if out[f"{name}_{key}"] is not None]
+        report.stderr.print(f"mlp [{arch}] {out['epochs']} epochs in {r.wall_s:.2f} s; {what}: "
+                            + ", ".join(parts) + f" -> {output}")
+
+
 def run_predict(*, model_path: str, data: str, target: str | None, tc: float | None,
                 output: str | None, overwrite: bool, as_json: bool, command_line: str) -> None:
     if output:
         schema.check_new_output(output, overwrite)
     model = schema.read_model(model_path)
     a, arr = model["attrs"], model["arrays"]
+    if a.get("model_kind") == "mlp":
+        return _predict_mlp(model_path, model, data, target, tc, output, as_json, command_line)
     if a.get("model_kind") != "linear":
         raise PhysmlError(f"{model_path} is not a model physml predict can apply "
-                          f"(kind {a.get('model_kind')}); linear models are supported")
+                          f"(kind {a.get('model_kind')}); linear models and MLPs are supported")
     if "coef" not in arr or "intercept" not in arr:
         raise PhysmlError(f"{model_path} is damaged: no coefficients")
     target = target or a.get("target")
@@ -76,4 +124,38 @@ def run_predict(*, model_path: str, data: str, target: str | None, tc: float | N
                            "score": float(score), "predictions": values.tolist()})
     else:
         report.stderr.print(f"{a['model']} on {len(values)} samples of {data}: score {score:.6g}"
+                            + (f" -> {output}" if output else ""))
+
+
+def _predict_mlp(model_path: str, model: dict[str, Any], data: str, labels: str | None,
+                 tc: float | None, output: str | None, as_json: bool, command_line: str) -> None:
+    a, arr = model["attrs"], model["arrays"]
+    try:
+        arch, loss, shape = str(a["architecture"]), str(a["loss"]), tuple(int(v) for v in a["input_shape"])
+        params = [arr[f"param_{i}"] for i in range(int(a["n_params"]))]
+    except (KeyError, TypeError, ValueError):
+        raise PhysmlError(f"{model_path} is damaged: the network is incomplete") from None
+    labels = labels or str(a.get("labels", "y"))
+    if tc is None and "tc" in a:
+        tc = float(a["tc"])
+    ds = learning_data.load(data, labels, "raw", tc=tc, option="--target")
+    X = ds.X
+    if X.shape[1] != shape[0] * shape[1] * shape[2]:
+        raise PhysmlError(f"{data} gives {X.shape[1]} features, the model expects "
+                          f"{shape[0] * shape[1] * shape[2]}")
+    values, out, score = train_mlp.predict(arch, shape, params, loss, arr.get("classes"), X,
+                                           ds.y, labels)
+    if output:
+        arrays = {"prediction": values}
+        if loss != "mse":
+            arrays["probability"] = out
+        schema.write_predictions(output, {"model": model_path, "data": data, "target": labels,
+                                          **({"score": score} if score is not None else {})},
+                                 arrays, command_line)
+    if as_json:
+        report.print_json({"model": "mlp", "n": int(len(values)), "target": labels, "score": score,
+                           "predictions": np.asarray(values).tolist()})
+    else:
+        report.stderr.print(f"mlp on {len(values)} samples of {data}: score "
+                            f"{'n/a' if score is None else f'{score:.6g}'}"
                             + (f" -> {output}" if output else ""))

@@ -28,11 +28,11 @@ def critical_temperature(attrs: dict[str, Any], tc: float | None) -> float:
     if attrs.get("model") == "ising" and attrs.get("lattice") == "square" and attrs.get("J", 0) > 0 \
             and attrs.get("h") == 0:
         return ONSAGER_TC * attrs["J"]
-    raise PhysmlError("--target phase needs --tc: no exact T_c is known for this model")
+    raise PhysmlError("phase labels need --tc: no exact T_c is known for this model")
 
 
 def load(path: str, target: str | None, features: str, tc: float | None = None,
-         threads: int = 1) -> Dataset:
+         threads: int = 1, option: str = "--target") -> Dataset:
     src = schema.read_learning_source(path)
     if src["kind"] == "simulation":
         cfg = src["configs"]
@@ -52,14 +52,14 @@ def load(path: str, target: str | None, features: str, tc: float | None = None,
         elif target == "phase":
             y = (T < critical_temperature(src["attrs"], tc)).astype(np.float64)
         else:
-            raise PhysmlError(f"--target {target}: a simulation file has energy, magnetization, "
+            raise PhysmlError(f"{option} {target}: a simulation file has energy, magnetization, "
                               "temperature and phase")
         shape = tuple(cfg.shape[2:])
         info = {k: src["attrs"].get(k) for k in ("model", "lattice", "L", "J", "h", "q", "seed")}
     else:
         spins = np.asarray(src["X"])
         if target not in (None, "y"):
-            raise PhysmlError(f"--target {target}: {path} is a plain X/y file; use --target y")
+            raise PhysmlError(f"{option} {target}: {path} is a plain X/y file; use {option} y")
         if src["y"] is None:
             raise PhysmlError(f"{path} has no targets y")
         y = np.asarray(src["y"], dtype=np.float64).reshape(-1)

@@ -100,3 +100,31 @@ def positive_grid(text: str, option: str) -> list[float]:
     if any(not math.isfinite(v) or v <= 0 for v in grid):
         raise PhysmlError(f"{option}: values must be finite and > 0")
     return grid
+
+
+def int_list(text: str, option: str, allow_empty: bool = False) -> list[int]:
+    """A comma list of positive integers (``100`` or ``64,32``); ``0`` or empty for none."""
+    text = text.strip()
+    if allow_empty and text in ("", "0"):
+        return []
+    try:
+        values = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise PhysmlError(f"{option} {text!r}: expected positive integers, comma separated") from None
+    if not values or min(values) < 1:
+        raise PhysmlError(f"{option} {text!r}: every value must be >= 1")
+    return values
+
+
+def conv_list(text: str) -> list[tuple[int, int]]:
+    """``CHANNELS:KERNEL[,CHANNELS:KERNEL...]`` with odd kernel sizes."""
+    layers = []
+    for item in text.split(","):
+        try:
+            channels, kernel = (int(x) for x in item.split(":"))
+        except ValueError:
+            raise PhysmlError(f"--conv {text!r}: expected CHANNELS:KERNEL, comma separated") from None
+        if channels < 1 or kernel < 1 or kernel % 2 == 0:
+            raise PhysmlError(f"--conv {item!r}: channels must be >= 1 and the kernel size odd")
+        layers.append((channels, kernel))
+    return layers

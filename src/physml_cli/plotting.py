@@ -47,6 +47,29 @@ def capacity_curve(result: dict, path: str) -> None:
     _save(fig, path)
 
 
+def learning_curves(history: dict, loss: str, path: str) -> None:
+    """Training and validation loss and score per epoch."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    for part, style in (("train", "-"), ("val", "--")):
+        for ax, key in zip(axes, ("loss", "score")):
+            series = history.get(f"{part}_{key}", [])
+            if len(series):
+                ax.plot(range(1, len(series) + 1), series, style, marker="o", ms=3, label=part)
+    if history.get("best_epoch", -1) >= 0:
+        for ax in axes:
+            ax.axvline(history["best_epoch"] + 1, color="k", ls=":", label="best validation")
+    axes[0].set_ylabel(f"loss ({loss})")
+    axes[1].set_ylabel("R²" if loss == "mse" else "accuracy")
+    for ax in axes:
+        ax.set_xlabel("epoch")
+        ax.legend()
+    _save(fig, path)
+
+
 def _save(fig, path: str) -> None:
     import matplotlib.pyplot as plt
     tmp = path + ".tmp.png"
