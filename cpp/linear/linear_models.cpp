@@ -17,12 +17,13 @@ struct Centred {
   double y_mean = 0.0;
 };
 
-Centred centre(const Matrix& X, const Vector& y, bool fit_intercept) {
-  Centred c{X, y, Vector::Zero(X.cols()), 0.0};
+// copy_X = false leaves c.X empty: for solvers that centre implicitly.
+Centred centre(const Matrix& X, const Vector& y, bool fit_intercept, bool copy_X = true) {
+  Centred c{copy_X ? X : Matrix(), y, Vector::Zero(X.cols()), 0.0};
   if (fit_intercept && X.rows() > 0) {
     c.x_mean = X.colwise().mean();
     c.y_mean = y.mean();
-    c.X.rowwise() -= c.x_mean.transpose();
+    if (copy_X) c.X.rowwise() -= c.x_mean.transpose();
     c.y.array() -= c.y_mean;
   }
   return c;
@@ -34,22 +35,50 @@ void check_xy(const Matrix& X, long n_targets) {
   if (!X.allFinite()) throw std::invalid_argument("X contains NaN or infinite values");
 }
 
-// X^T X (lower triangle filled). Rows go in fixed blocks, summed in a fixed order, so
-// the rounding is the same for any number of OpenMP threads; Eigen's own threading is
-// switched off for the same reason (see bindings).
+// X^T X (lower triangle filled), computed as independent column panels
+// G[j0:, j0:j1] = X[:, j0:]^T X[:, j0:j1]: no partial sums to add up, so the rounding is
+// the same for any number of OpenMP threads (Eigen's own threading is off for the same
+// reason, see bindings), and no p x p scratch copies.
 Matrix gram(const Matrix& X) {
-  const long p = X.cols(), n = X.rows();
-  constexpr long kBlock = 1024;
-  const long blocks = std::max<long>(1, (n + kBlock - 1) / kBlock);
-  std::vector<Matrix> part(blocks);
+  const long p = X.cols();
+  constexpr long kPanel = 96;
+  const long panels = (p + kPanel - 1) / kPanel;
+  Matrix G(p, p);
 #pragma omp parallel for schedule(dynamic, 1)
-  for (long t = 0; t < blocks; ++t) {
-    const long lo = t * kBlock, hi = std::min(n, lo + kBlock);
-    part[t] = Matrix::Zero(p, p);
-    part[t].selfadjointView<Eigen::Lower>().rankUpdate(X.middleRows(lo, hi - lo).transpose());
+  for (long k = 0; k < panels; ++k) {
+    const long j0 = k * kPanel, w = std::min(kPanel, p - j0);
+    G.block(j0, j0, p - j0, w).noalias() = X.rightCols(p - j0).transpose() * X.middleCols(j0, w);
   }
-  for (long t = 1; t < blocks; ++t) part[0].triangularView<Eigen::Lower>() += part[t];
-  return std::move(part[0]);
+  return G;
+}
+
+// Spin data (configurations, pair products) are small integers. Their Gram matrix is then
+// computed exactly in float32 -- twice Eigen's double throughput -- as long as no partial
+// sum can exceed 2^24: every integer below that is a float, so the order of summation
+// does not matter and the result equals the double computation.
+bool exact_in_float(const Matrix& X) {
+  double top = 0.0;
+  for (long k = 0; k < X.size(); ++k) {
+    const double v = X.data()[k];
+    if (v != std::nearbyint(v)) return false;
+    top = std::max(top, std::abs(v));
+  }
+  return top * top * double(X.rows()) < 16777216.0;
+}
+
+// X^T X of uncentred data for which exact_in_float(X) holds.
+Matrix raw_gram(const Matrix& X) {
+  const Eigen::MatrixXf Xf = X.cast<float>();
+  const long p = X.cols();
+  constexpr long kPanel = 128;
+  const long panels = (p + kPanel - 1) / kPanel;
+  Eigen::MatrixXf G(p, p);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long k = 0; k < panels; ++k) {
+    const long j0 = k * kPanel, w = std::min(kPanel, p - j0);
+    G.block(j0, j0, p - j0, w).noalias() = Xf.rightCols(p - j0).transpose() * Xf.middleCols(j0, w);
+  }
+  return G.cast<double>();
 }
 
 double soft_threshold(double x, double t) {
@@ -136,7 +165,8 @@ std::vector<LinearFit> fit_ridge(const Matrix& X, const Vector& y, const std::ve
   check_xy(X, y.size());
   for (double a : alphas)
     if (!(a >= 0) || !std::isfinite(a)) throw std::invalid_argument("ridge alpha must be >= 0");
-  const Centred c = centre(X, y, fit_intercept);
+  const bool exact_gram = X.rows() >= X.cols() && exact_in_float(X);
+  const Centred c = centre(X, y, fit_intercept, !exact_gram);
   auto finish = [&](Vector coef) {
     LinearFit fit;
     fit.intercept = fit_intercept ? c.y_mean - c.x_mean.dot(coef) : 0.0;
@@ -148,8 +178,16 @@ std::vector<LinearFit> fit_ridge(const Matrix& X, const Vector& y, const std::ve
   Matrix V;
   Vector lambda, vty;
   if (X.rows() >= X.cols()) {
-    const Matrix G = gram(c.X);
-    const Vector xty = c.X.transpose() * c.y;
+    Matrix G;
+    if (exact_gram) {
+      // centre the exact Gram instead of the data: (X - 1 mu^T)^T (X - 1 mu^T) = X^T X - n mu mu^T
+      G = raw_gram(X);
+      G.triangularView<Eigen::Lower>() -= double(X.rows()) * c.x_mean * c.x_mean.transpose();
+    } else {
+      G = gram(c.X);
+    }
+    // the centred y sums to zero, so X^T y_c = X_c^T y_c
+    const Vector xty = X.transpose() * c.y;
     const bool all_positive = std::all_of(alphas.begin(), alphas.end(), [](double a) { return a > 0; });
     if (all_positive && alphas.size() <= 3) {
       // a few alphas: one Cholesky factorization each is cheaper than an eigensolve
@@ -192,41 +230,66 @@ std::vector<LinearFit> fit_elastic_net_path(const Matrix& X, const Vector& y,
   if (!(l1_ratio >= 0 && l1_ratio <= 1)) throw std::invalid_argument("l1_ratio must be in [0, 1]");
   for (double a : alphas)
     if (!(a > 0) || !std::isfinite(a)) throw std::invalid_argument("lasso/elastic-net alpha must be > 0");
-  const Centred c = centre(X, y, fit_intercept);
+  // centred implicitly: column j of the centred design is X_j - mu_j, never stored
+  const Centred c = centre(X, y, fit_intercept, false);
   const double n = double(X.rows());
   const long p = X.cols();
-  const Vector col_sq = c.X.colwise().squaredNorm().transpose() / n;
+  const Vector& mu = c.x_mean;
+  Vector col_sq(p);
+  for (long j = 0; j < p; ++j) col_sq(j) = (X.col(j).array() - mu(j)).square().sum() / n;
   Vector w = Vector::Zero(p);
-  Vector r = c.y;  // residual y - X w
+  Vector r = c.y;  // residual y_c - X_c w
+  // One coordinate-descent pass over `columns`; returns the largest weight change.
+  auto sweep = [&](const std::vector<long>& columns, double l1, double l2) {
+    double max_change = 0.0;
+    const double r_sum = r.sum();
+    for (long j : columns) {
+      const double old = w(j);
+      const double rho = (X.col(j).dot(r) - mu(j) * r_sum) / n + col_sq(j) * old;
+      const double fresh = soft_threshold(rho, l1) / (col_sq(j) + l2);
+      if (fresh != old) {
+        r.array() -= (fresh - old) * (X.col(j).array() - mu(j));
+        w(j) = fresh;
+        max_change = std::max(max_change, std::abs(fresh - old));
+      }
+    }
+    return max_change;
+  };
+  std::vector<long> all;
+  for (long j = 0; j < p; ++j)
+    if (col_sq(j) > 0.0) all.push_back(j);  // a constant column keeps weight 0
   std::vector<LinearFit> out;
   for (double a : alphas) {
     const double l1 = a * l1_ratio, l2 = a * (1.0 - l1_ratio);
     LinearFit fit;
     fit.converged = false;
     int it = 0;
-    for (; it < max_iter; ++it) {
-      double max_change = 0.0, max_w = 0.0;
-      for (long j = 0; j < p; ++j) {
-        if (col_sq(j) == 0.0) continue;  // constant column: its weight stays 0
-        const double old = w(j);
-        const double rho = c.X.col(j).dot(r) / n + col_sq(j) * old;
-        const double fresh = soft_threshold(rho, l1) / (col_sq(j) + l2);
-        if (fresh != old) {
-          r.noalias() -= (fresh - old) * c.X.col(j);
-          w(j) = fresh;
-          max_change = std::max(max_change, std::abs(fresh - old));
-        }
-        max_w = std::max(max_w, std::abs(fresh));
-      }
-      if (max_change <= tol * std::max(max_w, 1e-300) || max_w == 0.0) {
+    // Active-set strategy (as in glmnet): after a pass over every column, iterate on the
+    // non-zero weights alone (dropping those that reach zero) until they settle, then check
+    // with another full pass. Only a full pass that changes nothing beyond tol converges.
+    while (it < max_iter) {
+      const double change = sweep(all, l1, l2);
+      ++it;
+      const double max_w = w.lpNorm<Eigen::Infinity>();
+      if (change <= tol * std::max(max_w, 1e-300) || max_w == 0.0) {
         fit.converged = true;
-        ++it;
         break;
+      }
+      std::vector<long> active;
+      for (long j : all)
+        if (w(j) != 0.0) active.push_back(j);
+      while (it < max_iter) {
+        const double inner = sweep(active, l1, l2);
+        ++it;
+        if (inner <= tol * std::max(w.lpNorm<Eigen::Infinity>(), 1e-300)) break;
+        // weights that reached zero leave; the next full pass lets them back if needed
+        active.erase(std::remove_if(active.begin(), active.end(), [&](long j) { return w(j) == 0.0; }),
+                     active.end());
       }
     }
     fit.iterations = it;
     fit.coef = w;
-    fit.intercept = fit_intercept ? c.y_mean - c.x_mean.dot(w) : 0.0;
+    fit.intercept = fit_intercept ? c.y_mean - mu.dot(w) : 0.0;
     out.push_back(fit);
   }
   return out;
