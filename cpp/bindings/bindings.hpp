@@ -3,3 +3,4 @@
 #include <pybind11/pybind11.h>
 
 void bind_autodiff(pybind11::module_& m);
+void bind_quantum(pybind11::module_& m);

@@ -533,4 +533,5 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
         py::arg("configs"), "(e, m) per site of each configuration, as the Monte Carlo measures them.");
 
   bind_autodiff(m);
+  bind_quantum(m);
 }

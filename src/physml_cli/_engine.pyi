@@ -155,3 +155,15 @@ def mlp_loss_gradient(architecture: str, input_shape: Shape, params: Sequence[np
                       X: np.ndarray, y: np.ndarray, loss: str = "cross-entropy", l1: float = 0.0,
                       l2: float = 0.0, training: bool = False, seed: int = 0, step: int = 0,
                       threads: int = 1) -> tuple[float, list[npt.NDArray[np.float64]]]: ...
+
+# Spin-1/2 Hamiltonians and exact diagonalization (cpp/ed), Pauli-matrix conventions.
+def exact_diagonalize(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h: float = 1.0,
+                      delta: float = 1.0, J2: float = 0.0, open: bool = False, n_up: int = -1,
+                      levels: int = 2, tol: float = 1e-12, max_iter: int = 1000, seed: int = 0,
+                      threads: int = 1) -> dict:
+    """{'energies', 'zz', 'x', 'dimension', 'iterations', 'converged', 'n_sites', 'n_bonds'}."""
+def exact_memory_estimate(n_sites: int, n_up: int) -> float: ...
+def tfim_free_fermion_energy(n: int, J: float, h: float, periodic: bool = True) -> float: ...
+def hamiltonian_matrix(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h: float = 1.0,
+                       delta: float = 1.0, J2: float = 0.0,
+                       open: bool = False) -> npt.NDArray[np.float64]: ...

@@ -454,6 +454,57 @@ def predict(model: str, data: str, target: str | None, tc: float | None, output:
 
 
 @cli.command()
+@click.option("--hamiltonian", default="tfim", show_default=True,
+              help="tfim, heisenberg, xxz, j1j2 (Pauli-matrix conventions; see docs/quantum.md).")
+@click.option("--lattice", default="chain", show_default=True,
+              help="chain, square, triangular, honeycomb, cubic.")
+@click.option("--size", type=int, default=12, show_default=True, help="Linear size L.")
+@click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling.")
+@click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field (tfim).")
+@click.option("--delta", type=float, default=1.0, show_default=True, help="Anisotropy (xxz).")
+@click.option("--J2", "J2", type=float, default=0.0, show_default=True,
+              help="Next-nearest-neighbour coupling (j1j2).")
+@click.option("--open", "open_boundaries", is_flag=True, help="Open boundaries (chain, square).")
+@click.option("--sz", default="auto", show_default=True,
+              help="Sector: total S^z (e.g. 0), full, or auto (S^z = 0 when conserved).")
+@click.option("--levels", type=int, default=2, show_default=True, help="Lowest levels to report.")
+@click.option("--tol", type=float, default=1e-12, show_default=True)
+@click.option("--max-iter", type=int, default=1000, show_default=True, help="Lanczos steps at most.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Lanczos start vector.")
+@click.option("--threads", type=int, default=None)
+@click.option("--output", "-o", default=None, help="HDF5 file for the result.")
+@click.option("--overwrite", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+def exact(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float, J2: float,
+          open_boundaries: bool, sz: str, levels: int, tol: float, max_iter: int, seed: int,
+          threads: int | None, output: str | None, overwrite: bool, as_json: bool) -> None:
+    """Exact ground state (Lanczos) of a spin-1/2 Hamiltonian: energies, gap, correlations."""
+    import math
+
+    from . import exact as ex
+    from .commands_quantum import run_exact
+
+    if hamiltonian not in ex.HAMILTONIANS:
+        raise PhysmlError(f"unknown --hamiltonian {hamiltonian!r} (choose {', '.join(ex.HAMILTONIANS)})")
+    if lattice not in ex.QUANTUM_LATTICES:
+        raise PhysmlError(f"unknown --lattice {lattice!r} (choose {', '.join(ex.QUANTUM_LATTICES)})")
+    if size < 2:
+        raise PhysmlError(f"--size must be at least 2 (got {size})")
+    if not all(math.isfinite(v) for v in (J, h, delta, J2)):
+        raise PhysmlError("--J, --h, --delta and --J2 must be finite numbers")
+    if hamiltonian == "j1j2" and lattice not in ("chain", "square"):
+        raise PhysmlError("--hamiltonian j1j2 is defined on the chain and square lattices")
+    if open_boundaries and lattice not in ("chain", "square"):
+        raise PhysmlError("--open is available for the chain and square lattices")
+    if levels < 1 or max_iter < 2 or not tol > 0:
+        raise PhysmlError("--levels must be >= 1, --max-iter >= 2 and --tol > 0")
+    run_exact(hamiltonian=hamiltonian, lattice=lattice, size=size, J=J, h=h, delta=delta, J2=J2,
+              open_boundaries=open_boundaries, sz=sz, levels=levels, tol=tol, max_iter=max_iter,
+              seed=seed, threads=_threads(threads), output=output, overwrite=overwrite,
+              as_json=as_json, command_line=_command_line())
+
+
+@cli.command()
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def info(file: str, as_json: bool) -> None:

@@ -26,7 +26,8 @@ CHECKPOINT = "physml.checkpoint/1"
 MODEL = "physml.model/1"
 RECALL = "physml.recall/1"
 PREDICTIONS = "physml.predictions/1"
-KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS)
+EXACT = "physml.exact/1"
+KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT)
 
 # Staggered-magnetization summaries (Ising on bipartite lattices), named after the
 # fields of the magnetization analysis they are computed like.
@@ -303,6 +304,12 @@ def write_predictions(path: str, attrs: dict[str, Any], arrays: dict[str, np.nda
                       command_line: str) -> None:
     """Output of ``physml predict``."""
     _write_arrays(path, PREDICTIONS, attrs, arrays, command_line)
+
+
+def write_exact(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+                command_line: str) -> None:
+    """Output of ``physml exact --output``."""
+    _write_arrays(path, EXACT, attrs, arrays, command_line)
 
 
 def _write_arrays(path: str, schema_id: str, attrs: dict[str, Any],

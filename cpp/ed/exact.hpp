@@ -1,0 +1,44 @@
+#pragma once
+// Exact diagonalization by Lanczos, matrix-free: H v is computed row by row from the
+// Hamiltonian's matrix elements, so memory is a few vectors of the (sector) dimension.
+// Hamiltonians that conserve the magnetization are diagonalised in one sector.
+#include <cstdint>
+#include <vector>
+
+#include "ed/hamiltonian.hpp"
+
+namespace physml {
+
+// Computational basis: every configuration, or those with a fixed number of up spins
+// (bit i set = site i up).
+class SpinBasis {
+ public:
+  SpinBasis(int n_sites, int n_up);  // n_up < 0: the full space
+  long size() const { return full_ ? long(1) << n_ : long(states_.size()); }
+  uint64_t state(long r) const { return full_ ? uint64_t(r) : states_[size_t(r)]; }
+  long find(uint64_t s) const { return full_ ? long(s) : long(index_[size_t(s)]); }  // -1 if not in the sector
+  int n_sites() const { return n_; }
+  // Bytes a diagonalization of this dimension needs (vectors and look-up tables).
+  static double memory_estimate(int n_sites, int n_up);
+
+ private:
+  int n_;
+  bool full_;
+  std::vector<uint64_t> states_;
+  std::vector<int32_t> index_;
+};
+
+struct ExactResult {
+  std::vector<double> energies;  // lowest distinct levels found, ascending
+  std::vector<double> zz;        // <sz_0 sz_j> in the ground state, j = 0..N-1
+  std::vector<double> x;         // <sx_j> in the ground state
+  long dimension = 0;
+  int iterations = 0;
+  bool converged = false;
+};
+
+// `levels` lowest energies (distinct within the tolerance), ground-state correlations.
+ExactResult exact_ground_state(const SpinHamiltonian& H, int n_up, int levels, double tol,
+                               int max_iter, uint64_t seed, int threads);
+
+}  // namespace physml

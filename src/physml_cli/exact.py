@@ -1,0 +1,88 @@
+"""``physml exact``: Lanczos ground states of spin Hamiltonians, with their conventions."""
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from . import _engine
+from .errors import PhysmlError
+
+HAMILTONIANS = ("tfim", "heisenberg", "xxz", "j1j2")
+QUANTUM_LATTICES = ("chain", "square", "triangular", "honeycomb", "cubic")
+CONVENTION = {
+    "tfim": "H = -J sum_<ij> sz_i sz_j - h sum_i sx_i",
+    "heisenberg": "H = J sum_<ij> (sx_i sx_j + sy_i sy_j + sz_i sz_j)",
+    "xxz": "H = J sum_<ij> (sx_i sx_j + sy_i sy_j + Delta sz_i sz_j)",
+    "j1j2": "H = J sum_<ij> s_i.s_j + J2 sum_<<ij>> s_i.s_j",
+}
+OPERATORS = "Pauli matrices (eigenvalues +-1); spin-1/2 operators S = s/2 give 1/4 of each two-spin term"
+
+
+def n_sites(lattice: str, size: int) -> int:
+    return {"chain": size, "square": size * size, "triangular": size * size,
+            "honeycomb": 2 * size * size, "cubic": size ** 3}[lattice]
+
+
+def sector(hamiltonian: str, n: int, sz: str) -> int:
+    """Number of up spins of the sector to diagonalise in; -1 for the full space."""
+    if sz == "full" or hamiltonian == "tfim":
+        if sz not in ("auto", "full"):
+            raise PhysmlError("--sz: the tfim does not conserve the magnetization (use full)")
+        return -1
+    if sz == "auto":
+        return (n + 1) // 2          # S^z = 0 (or 1/2 for odd N) holds a ground state
+    try:
+        total = float(sz)
+    except ValueError:
+        raise PhysmlError(f"--sz {sz!r}: expected auto, full or a total S^z such as 0 or 1") from None
+    up = n / 2 + total              # sz counts Pauli eigenvalues / 2 per spin: S^z = (up - down)/2
+    if up != int(up) or not 0 <= up <= n:
+        raise PhysmlError(f"--sz {sz}: not a possible total S^z for {n} spins")
+    return int(up)
+
+
+def check_memory(n: int, n_up: int) -> None:
+    need = _engine.exact_memory_estimate(n, n_up)
+    import os
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if need > 0.8 * ram:
+        dim = 2 ** n if n_up < 0 else math.comb(n, n_up)
+        raise PhysmlError(f"{n} spins (dimension {dim:,}) need about {need / 2**30:.1f} GiB for "
+                          f"exact diagonalization, more than this machine's memory allows "
+                          f"({ram / 2**30:.1f} GiB)")
+
+
+def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float, J2: float,
+        open_boundaries: bool, sz: str, levels: int, tol: float, max_iter: int, seed: int,
+        threads: int) -> dict[str, Any]:
+    n = n_sites(lattice, size)
+    if n > 40:
+        raise PhysmlError(f"{n} spins are far beyond exact diagonalization (at most about 30)")
+    n_up = sector(hamiltonian, n, sz)
+    check_memory(n, n_up)
+    t0 = time.perf_counter()
+    try:
+        r = _engine.exact_diagonalize(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries,
+                                      n_up, levels, tol, max_iter, seed, threads)
+    except ValueError as exc:
+        raise PhysmlError(str(exc)) from None
+    wall = time.perf_counter() - t0
+    e = r["energies"]
+    out: dict[str, Any] = {
+        "hamiltonian": hamiltonian, "lattice": lattice, "size": size, "n_sites": n,
+        "boundary": "open" if open_boundaries else "periodic",
+        "J": J, "h": h if hamiltonian == "tfim" else None,
+        "delta": delta if hamiltonian == "xxz" else None, "J2": J2 if hamiltonian == "j1j2" else None,
+        "convention": CONVENTION[hamiltonian], "operators": OPERATORS,
+        "energy": e[0], "energy_per_site": e[0] / n, "levels": e,
+        "gap": e[1] - e[0] if len(e) > 1 else None,
+        "sector": "full" if n_up < 0 else f"S^z = {(2 * n_up - n) / 2:g}",
+        "dimension": r["dimension"], "iterations": r["iterations"], "converged": r["converged"],
+        "zz": r["zz"], "wall_s": round(wall, 4),
+    }
+    if n_up < 0:
+        out["sx"] = sum(r["x"]) / n
+    if hamiltonian == "tfim" and lattice == "chain":
+        out["free_fermion_energy"] = _engine.tfim_free_fermion_energy(n, J, h, not open_boundaries)
+    return {k: v for k, v in out.items() if v is not None}
