@@ -1,7 +1,6 @@
 #include "ed/hamiltonian.hpp"
 
 #include <Eigen/Dense>
-#include <Eigen/SVD>
 #include <cmath>
 #include <stdexcept>
 

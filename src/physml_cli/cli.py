@@ -15,7 +15,6 @@ from .errors import Interrupted, PhysmlError
 MODELS = ("ising", "potts")
 LATTICES = ("chain", "square", "triangular", "honeycomb", "cubic")
 ALGORITHMS = ("metropolis", "heatbath", "wolff", "sw")
-MEMORY_FRACTION = 0.8
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -107,19 +106,20 @@ def _check_memory(lattice: str, sizes: list[int], n_temps: int, kw: dict[str, An
     dims = {"chain": 1, "square": 2, "triangular": 2, "honeycomb": 2, "cubic": 3}[lattice]
     basis = 2 if lattice == "honeycomb" else 1
     n_meas = kw["sweeps"] // kw["measure_every"]
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
+    from . import parsing
+
+    limit = parsing.memory_limit()
+    if limit is None:
         return
     for L in sizes:
         n = basis * L ** dims
         configs = n_temps * min(kw["save_configs"], n_meas) * n
         # spins, a 4-byte working copy, neighbour table (~4 z bytes), series
         need = n_temps * n * 10 + n * 32 + configs + n_temps * n_meas * 16
-        if need > MEMORY_FRACTION * ram:
+        if need > limit:
             raise PhysmlError(f"--size {L} on the {lattice} lattice needs about "
                               f"{need / 2**30:.1f} GiB, more than this machine's memory allows "
-                              f"({ram / 2**30:.1f} GiB)")
+                              f"({limit / 2**30:.1f} GiB)")
 
 
 @cli.group()

@@ -138,7 +138,7 @@ def _predict_mlp(model_path: str, model: dict[str, Any], data: str, labels: str 
     labels = labels or str(a.get("labels", "y"))
     if tc is None and "tc" in a:
         tc = float(a["tc"])
-    ds = learning_data.load(data, labels, "raw", tc=tc, option="--target")
+    ds = learning_data.load(data, labels, "raw", tc=tc)
     X = ds.X
     if X.shape[1] != shape[0] * shape[1] * shape[2]:
         raise PhysmlError(f"{data} gives {X.shape[1]} features, the model expects "

@@ -5,7 +5,7 @@ import math
 import time
 from typing import Any
 
-from . import _engine
+from . import _engine, parsing
 from .errors import PhysmlError
 
 HAMILTONIANS = ("tfim", "heisenberg", "xxz", "j1j2")
@@ -44,13 +44,12 @@ def sector(hamiltonian: str, n: int, sz: str) -> int:
 
 def check_memory(n: int, n_up: int) -> None:
     need = _engine.exact_memory_estimate(n, n_up)
-    import os
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    if need > 0.8 * ram:
+    limit = parsing.memory_limit()
+    if limit is not None and need > limit:
         dim = 2 ** n if n_up < 0 else math.comb(n, n_up)
         raise PhysmlError(f"{n} spins (dimension {dim:,}) need about {need / 2**30:.1f} GiB for "
                           f"exact diagonalization, more than this machine's memory allows "
-                          f"({ram / 2**30:.1f} GiB)")
+                          f"({limit / 2**30:.1f} GiB)")
 
 
 def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float, J2: float,

@@ -128,3 +128,14 @@ def conv_list(text: str) -> list[tuple[int, int]]:
             raise PhysmlError(f"--conv {item!r}: channels must be >= 1 and the kernel size odd")
         layers.append((channels, kernel))
     return layers
+
+
+MEMORY_FRACTION = 0.8  # of physical memory a run may plan to use
+
+
+def memory_limit() -> float | None:
+    """Bytes a run may use (a share of physical memory); None where the OS cannot tell."""
+    try:
+        return MEMORY_FRACTION * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None

@@ -146,10 +146,11 @@ def fit(data: Labelled, arch: str, *, optimizer: str, lr: float, epochs: int, ba
 def as_json(r: MlpResult, loss: str) -> dict[str, Any]:
     """The issue's keys; scores are accuracies for classifiers, R^2 under *_r2 for regression."""
     out: dict[str, Any] = {"epochs": len(r.history["train_loss"]), "wall_s": round(r.wall_s, 4)}
-    for key in ("acc", "r2") if loss == "mse" else ("acc",):
-        for name, ev in (("train", r.train), ("val", r.val), ("test", r.test)):
-            hit = ev is not None and (key == "r2") == (loss == "mse")
-            out[f"{name}_{key}"] = ev[1] if hit else None
+    regression = loss == "mse"
+    for name, ev in (("train", r.train), ("val", r.val), ("test", r.test)):
+        out[f"{name}_acc"] = None if ev is None or regression else ev[1]
+        if regression:
+            out[f"{name}_r2"] = None if ev is None else ev[1]
     for name, ev in (("train", r.train), ("val", r.val), ("test", r.test)):
         out[f"{name}_loss"] = None if ev is None else ev[0]
     out.update(best_epoch=r.history["best_epoch"] + 1 if r.history["best_epoch"] >= 0 else None,
