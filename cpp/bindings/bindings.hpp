@@ -4,3 +4,9 @@
 
 void bind_autodiff(pybind11::module_& m);
 void bind_quantum(pybind11::module_& m);
+void bind_vmc(pybind11::module_& m);
+
+#include "ed/hamiltonian.hpp"
+// The spin Hamiltonian named by the Python arguments (shared by exact and vmc).
+physml::SpinHamiltonian hamiltonian(const std::string& name, const std::string& lattice, int L,
+                                    double J, double h, double delta, double J2, bool open);

@@ -39,7 +39,6 @@ SpinHamiltonian make_spin_hamiltonian(const std::string& name, LatticeKind latti
   const Lattice lat(lattice, L);
   if (open && lattice != LatticeKind::Chain && lattice != LatticeKind::Square)
     throw std::invalid_argument("open boundaries are available for the chain and the square lattice");
-  if (lat.n_sites() > 62) throw std::invalid_argument("at most 62 spins");
   SpinHamiltonian H;
   H.name = name;
   H.n_sites = lat.n_sites();

@@ -167,3 +167,35 @@ def tfim_free_fermion_energy(n: int, J: float, h: float, periodic: bool = True) 
 def hamiltonian_matrix(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h: float = 1.0,
                        delta: float = 1.0, J2: float = 0.0,
                        open: bool = False) -> npt.NDArray[np.float64]: ...
+
+class VmcDriver:
+    """Variational Monte Carlo with real parameters (VmcDriverComplex: complex ones)."""
+    def __init__(self, hamiltonian: str, lattice: str, L: int, J: float = 1.0, h: float = 1.0,
+                 delta: float = 1.0, J2: float = 0.0, open: bool = False, ansatz: str = "rbm",
+                 alpha: float = 1.0, architecture: str = "", init_scale: float = 0.01,
+                 marshall: bool = False, sampler: str = "local", n_up: int = -1,
+                 chains: int = 16, samples_per_chain: int = 63, discard: int = 10,
+                 sweep_size: int = 0, optimizer: str = "sr", lr: float = 0.05,
+                 diag_shift: float = 0.01, sr_solver: str = "auto", cg_tol: float = 1e-6,
+                 cg_max_iter: int = 1000, seed: int = 0, threads: int = 1) -> None: ...
+    def step(self) -> dict:
+        """One iteration: {'energy', 'energy_err', 'variance', 'rhat', 'energy_imag',
+        'acceptance', 'cg_iterations', 'sr_residual', 'gradient_norm'}."""
+    def measure(self, samples_per_chain: int) -> dict:
+        """Fresh samples: {'energy', 'm', 'm_abs', 'm2', 'sx'} (each {'mean', 'error',
+        'variance', 'rhat'}), 'energy_imag', 'acceptance', 'zz', 'samples'."""
+    parameters: np.ndarray
+    @property
+    def n_params(self) -> int: ...
+    iteration: int
+    configs: npt.NDArray[np.int8]
+    optimizer_state: list[np.ndarray]
+    def local_energies(self, configs: npt.ArrayLike) -> list: ...
+    def log_derivatives(self, configs: npt.ArrayLike) -> np.ndarray: ...
+    def log_psi(self, configs: npt.ArrayLike) -> list: ...
+
+class VmcDriverComplex(VmcDriver): ...
+
+def sr_solve(O: np.ndarray, g: np.ndarray, diag_shift: float, solver: str = "auto",
+             tol: float = 1e-10, max_iter: int = 10000, threads: int = 1) -> dict:
+    """Solve (O^H O / Ns + diag_shift I) x = g: {'x', 'dense', 'iterations', 'residual'}."""

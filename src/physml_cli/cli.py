@@ -505,6 +505,78 @@ def exact(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: 
 
 
 @cli.command()
+@click.option("--hamiltonian", default="tfim", show_default=True,
+              help="tfim, heisenberg, xxz, j1j2 (Pauli-matrix conventions; see docs/quantum.md).")
+@click.option("--lattice", default="chain", show_default=True,
+              help="chain, square, triangular, honeycomb, cubic.")
+@click.option("--size", type=int, default=20, show_default=True, help="Linear size L.")
+@click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling.")
+@click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field (tfim).")
+@click.option("--delta", type=float, default=1.0, show_default=True, help="Anisotropy (xxz).")
+@click.option("--J2", "J2", type=float, default=0.0, show_default=True,
+              help="Next-nearest-neighbour coupling (j1j2).")
+@click.option("--open", "open_boundaries", is_flag=True, help="Open boundaries (chain, square).")
+@click.option("--ansatz", default="rbm", show_default=True, help="rbm, jastrow or ffn.")
+@click.option("--alpha", type=float, default=1.0, show_default=True,
+              help="Hidden units per site (rbm; ffn's default width).")
+@click.option("--complex", "complex_parameters", is_flag=True,
+              help="Complex parameters (rbm, jastrow).")
+@click.option("--architecture", default=None,
+              help="ffn layers, e.g. 'dense:40,tanh,dense:20,logcosh'; log psi = sum of outputs "
+                   "[dense:alpha*N,logcosh].")
+@click.option("--init-scale", type=float, default=0.01, show_default=True,
+              help="Standard deviation of the random initial parameters (rbm, jastrow).")
+@click.option("--marshall/--no-marshall", default=None,
+              help="Marshall sign rule [on for antiferromagnetic heisenberg/xxz/j1j2 on "
+                   "bipartite lattices].")
+@click.option("--sampler", default="auto", show_default=True,
+              help="local (single flips), exchange (magnetization-conserving) or auto.")
+@click.option("--samples", type=int, default=1008, show_default=True,
+              help="Samples per iteration (rounded up to a multiple of --chains).")
+@click.option("--chains", type=int, default=16, show_default=True, help="Markov chains.")
+@click.option("--discard", type=int, default=10, show_default=True,
+              help="Sweeps each chain discards at the start of every iteration.")
+@click.option("--sweep-size", type=int, default=0, show_default=True,
+              help="Proposals between samples [0: one per site].")
+@click.option("--iterations", type=int, default=300, show_default=True,
+              help="Optimisation steps (with --resume: steps added).")
+@click.option("--optimizer", default="sr", show_default=True, help="sgd, adam or sr.")
+@click.option("--lr", type=float, default=0.05, show_default=True, help="Learning rate.")
+@click.option("--diag-shift", type=float, default=0.01, show_default=True,
+              help="SR: shift added to the diagonal of S.")
+@click.option("--sr-solver", default="auto", show_default=True,
+              help="SR: dense (Cholesky-preconditioned CG), cg (matrix-free) or auto.")
+@click.option("--cg-tol", type=float, default=1e-6, show_default=True,
+              help="SR: relative residual at which CG stops.")
+@click.option("--measure-samples", type=int, default=4096, show_default=True,
+              help="Fresh samples for the final energy and observables.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None)
+@click.option("--output", "-o", default=None, help="HDF5 file for the run (needed by --resume).")
+@click.option("--overwrite", is_flag=True)
+@click.option("--resume", is_flag=True, help="Continue the run saved in --output.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="PNG of energy and variance per iteration.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def vmc(iterations: int, measure_samples: int, threads: int | None, output: str | None,
+        overwrite: bool, resume: bool, as_json: bool, plot: str | None, quiet: bool,
+        **settings: Any) -> None:
+    """Variational Monte Carlo ground state with a neural-network (or Jastrow) wave function."""
+    from .commands_quantum import run_vmc
+
+    if iterations < 0:
+        raise PhysmlError(f"--iterations must be >= 0 (got {iterations})")
+    if measure_samples < 1:
+        raise PhysmlError(f"--measure-samples must be >= 1 (got {measure_samples})")
+    if resume and overwrite:
+        raise PhysmlError("--resume and --overwrite contradict each other")
+    run_vmc(settings=settings, iterations=iterations, measure_samples=measure_samples,
+            threads=_threads(threads), output=output, overwrite=overwrite, resume=resume,
+            as_json=as_json, plot=plot, quiet=quiet, command_line=_command_line())
+
+
+@cli.command()
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def info(file: str, as_json: bool) -> None:

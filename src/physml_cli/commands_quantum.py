@@ -32,3 +32,91 @@ def run_exact(*, output: str | None, overwrite: bool, as_json: bool, command_lin
                  + (f" -> {output}" if output else ""))
     for line in lines:
         report.stderr.print(line, highlight=False, markup=False)
+
+
+def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, threads: int,
+            output: str | None, overwrite: bool, resume: bool, as_json: bool, plot: str | None,
+            quiet: bool, command_line: str) -> None:
+    import dataclasses
+    import os
+
+    from . import plotting, vmc
+    from .errors import Interrupted, PhysmlError
+    from .simulate import SignalCatcher
+
+    s = vmc.resolve(**settings)
+    if resume:
+        if not output:
+            raise PhysmlError("--resume needs --output (the run to continue)")
+        if not os.path.exists(output):
+            raise PhysmlError(f"--resume: no {output} to continue")
+        schema.check_writable(output)
+        run = vmc.restore(schema.read_vmc(output), s, threads, output)
+    else:
+        if output:
+            schema.check_new_output(output, overwrite)
+        run = vmc.new_run(s, threads)
+    if plot:
+        schema.check_writable(plot)
+    exact_e, exact_method = vmc.exact_energy(s, threads)
+
+    with SignalCatcher() as sig, report.progress_bar(quiet or as_json, "iterations") as bar:
+        task = bar.add_task("VMC", total=iterations)
+
+        def on_step(st: dict[str, Any]) -> None:
+            bar.update(task, advance=1, description=(
+                f"E = {st['energy']:.6f} ± {st['energy_err']:.6f}  σ² = {st['variance']:.3g}  "
+                f"acc = {st['acceptance']:.2f}"))
+
+        done = vmc.iterate(run, iterations, lambda: sig.signum is not None, on_step)
+    interrupted = sig.signum
+    final = None if interrupted else vmc.measure(run, measure_samples)
+    r: dict[str, Any] = {
+        "hamiltonian": s.hamiltonian, "lattice": s.lattice, "size": s.size, "n_sites": s.n_sites,
+        "convention": exact.CONVENTION[s.hamiltonian], "operators": exact.OPERATORS,
+        "ansatz": s.ansatz, "n_params": int(run.driver.n_params), "sampler": s.sampler,
+        "marshall": s.marshall, "iterations": int(run.driver.iteration),
+        "wall_s": round(run.wall_before, 4), "threads": threads}
+    if final:
+        r.update({k: final[k] for k in ("energy", "energy_err", "variance", "acceptance", "rhat")})
+    r["exact"] = exact_e
+    if exact_e is not None and final:
+        r["exact_method"] = exact_method
+        r["relative_error"] = abs((final["energy"] - exact_e) / exact_e)
+    if final:
+        r.update({k: v for k, v in final.items() if k not in r and k != "zz"})
+    if output:
+        d = run.driver
+        state = d.optimizer_state
+        arrays: dict[str, Any] = {k: np.asarray(v) for k, v in run.history.items()}
+        arrays.update(parameters=np.asarray(d.parameters), chains=np.asarray(d.configs),
+                      adam_m=np.asarray(state[0]), adam_v=np.asarray(state[1]),
+                      sr_x=np.asarray(state[2]))
+        if final:
+            arrays["zz"] = np.asarray(final["zz"])
+        attrs = {**dataclasses.asdict(s), **{k: v for k, v in r.items() if v is not None},
+                 "complete": not interrupted}
+        schema.write_vmc(output, attrs, arrays, command_line)
+    if interrupted:
+        where = f"saved to {output} (continue with --resume)" if output else "nothing saved (no --output)"
+        raise Interrupted(interrupted, output or "", f"interrupted by signal {interrupted} after "
+                          f"{run.driver.iteration} iterations; {where}")
+    if plot:
+        plotting.vmc_convergence(run.history, exact_e, plot)
+    if as_json:
+        report.print_json({**r, "zz": final["zz"] if final else None})
+        return
+    lines = [f"{s.hamiltonian} on the {'open' if s.open_boundaries else 'periodic'} {s.lattice} "
+             f"(N = {s.n_sites}): {exact.CONVENTION[s.hamiltonian]}",
+             f"{s.ansatz} ({r['n_params']} parameters{', complex' if s.complex_parameters else ''}"
+             f"{', Marshall sign' if s.marshall else ''}), {s.sampler} moves, {s.chains} chains, "
+             f"{done} iterations this run ({r['iterations']} in all), {r['wall_s']:.2f} s",
+             f"E = {r['energy']:.8g} ± {r['energy_err']:.2g}  (E/N = {r['energy'] / s.n_sites:.8g}), "
+             f"variance {r['variance']:.3g}, acceptance {r['acceptance']:.3f}, R-hat {r['rhat']:.3f}"]
+    if exact_e is not None:
+        lines.append(f"exact E0 = {exact_e:.10g} ({exact_method}); relative error "
+                     f"{r['relative_error']:.2e}")
+    if output:
+        lines.append(f"-> {output}")
+    for line in lines:
+        report.stderr.print(line, highlight=False, markup=False)

@@ -8,8 +8,8 @@ class PhysmlError(Exception):
 class Interrupted(Exception):
     """SIGINT/SIGTERM arrived; a checkpoint has been written."""
 
-    def __init__(self, signum: int, checkpoint: str):
-        super().__init__(f"interrupted by signal {signum}; checkpoint written to {checkpoint} "
-                         "(rerun the same command with --resume)")
+    def __init__(self, signum: int, checkpoint: str, message: str | None = None):
+        super().__init__(message or f"interrupted by signal {signum}; checkpoint written to "
+                         f"{checkpoint} (rerun the same command with --resume)")
         self.signum = signum
         self.checkpoint = checkpoint

@@ -70,6 +70,30 @@ def learning_curves(history: dict, loss: str, path: str) -> None:
     _save(fig, path)
 
 
+def vmc_convergence(history: dict, exact: float | None, path: str) -> None:
+    """Energy with its error bar, and the local-energy variance, per VMC iteration."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    e, err = np.asarray(history["energy"]), np.asarray(history["energy_err"])
+    it = np.arange(1, len(e) + 1)
+    fig, axes = plt.subplots(2, 1, figsize=(7, 6), sharex=True, constrained_layout=True)
+    axes[0].plot(it, e, lw=1, label="VMC")
+    axes[0].fill_between(it, e - err, e + err, alpha=0.3)
+    if exact is not None:
+        axes[0].axhline(exact, color="k", ls="--", label=f"exact {exact:.6g}")
+        lo = exact - 0.02 * abs(exact)
+        axes[0].set_ylim(lo, max(e.max() if len(e) else exact, exact) + 0.01 * abs(exact))
+    axes[0].set_ylabel("energy")
+    axes[0].legend()
+    axes[1].semilogy(it, np.maximum(np.asarray(history["variance"]), 1e-300), lw=1)
+    axes[1].set_ylabel("variance of E_loc")
+    axes[1].set_xlabel("iteration")
+    _save(fig, path)
+
+
 def _save(fig, path: str) -> None:
     import matplotlib.pyplot as plt
     tmp = path + ".tmp.png"

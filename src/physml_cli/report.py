@@ -21,9 +21,9 @@ JSON_FIELDS = ("e", "e_err", "m_abs", "m_abs_err", "c", "c_err", "chi", "chi_err
                "binder_err", "tau_e", "tau_m")
 
 
-def progress_bar(quiet: bool) -> Progress:
+def progress_bar(quiet: bool, unit: str = "sweeps") -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("sweeps"), TimeElapsedColumn(), TextColumn("ETA"),
+                    TextColumn(unit), TimeElapsedColumn(), TextColumn("ETA"),
                     TimeRemainingColumn(), console=stderr, disable=quiet, transient=False)
 
 

@@ -27,7 +27,8 @@ MODEL = "physml.model/1"
 RECALL = "physml.recall/1"
 PREDICTIONS = "physml.predictions/1"
 EXACT = "physml.exact/1"
-KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT)
+VMC = "physml.vmc/1"
+KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT, VMC)
 
 # Staggered-magnetization summaries (Ising on bipartite lattices), named after the
 # fields of the magnetization analysis they are computed like.
@@ -322,6 +323,22 @@ def _write_arrays(path: str, schema_id: str, attrs: dict[str, Any],
         _attrs(f, attrs)
         for k, v in arrays.items():
             f.create_dataset(k, data=np.asarray(v))
+
+
+def write_vmc(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+              command_line: str) -> None:
+    """Output of ``physml vmc``: settings and results as attributes; per-iteration history,
+    parameters, chain states and optimiser state (all --resume needs), observables."""
+    _write_arrays(path, VMC, attrs, arrays, command_line)
+
+
+def read_vmc(path: str) -> dict[str, Any]:
+    with open_physml(path, VMC) as f:
+        try:
+            return {"attrs": {k: _decode(v) for k, v in f.attrs.items()},
+                    "arrays": {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset)}}
+        except (KeyError, OSError) as exc:
+            raise PhysmlError(f"{path} is damaged: {exc}") from None
 
 
 def read_model(path: str) -> dict[str, Any]:

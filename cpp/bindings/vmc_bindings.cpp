@@ -1,0 +1,189 @@
+// Python face of variational Monte Carlo: one driver class per parameter type.
+#include <pybind11/complex.h>
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bindings/bindings.hpp"
+#include "vmc/driver.hpp"
+
+namespace py = pybind11;
+using namespace physml;
+using namespace physml::vmc;
+
+namespace {
+
+py::dict stats_dict(const ChainStatistics& s) {
+  py::dict d;
+  d["mean"] = s.mean;
+  d["error"] = s.error;
+  d["variance"] = s.variance;
+  d["rhat"] = s.rhat;
+  return d;
+}
+
+std::vector<Config> configs_from(const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& a) {
+  if (a.ndim() != 2) throw std::invalid_argument("configurations must be a 2-D array (one row each)");
+  std::vector<Config> out;
+  for (py::ssize_t r = 0; r < a.shape(0); ++r) out.emplace_back(a.data(r, 0), a.data(r, 0) + a.shape(1));
+  return out;
+}
+
+py::array_t<int8_t> configs_to(const std::vector<Config>& c) {
+  const py::ssize_t n = c.empty() ? 0 : py::ssize_t(c[0].size());
+  py::array_t<int8_t> a({py::ssize_t(c.size()), n});
+  for (size_t r = 0; r < c.size(); ++r) std::copy(c[r].begin(), c[r].end(), a.mutable_data(py::ssize_t(r), 0));
+  return a;
+}
+
+template <class T>
+void bind_driver(py::module_& m, const char* name) {
+  using Driver = VmcDriver<T>;
+  py::class_<Driver>(m, name, py::module_local())
+      .def(py::init([](const std::string& ham, const std::string& lattice, int L, double J, double h,
+                       double delta, double J2, bool open, const std::string& ansatz, double alpha,
+                       const std::string& architecture, double init_scale, bool marshall,
+                       const std::string& sampler, int n_up, int chains, int samples_per_chain,
+                       int discard, int sweep_size, const std::string& optimizer, double lr,
+                       double diag_shift, const std::string& sr_solver, double cg_tol, int cg_max_iter,
+                       uint64_t seed, int threads) {
+             VmcSpec s;
+             s.hamiltonian = hamiltonian(ham, lattice, L, J, h, delta, J2, open);
+             s.lattice = parse_lattice_kind(lattice);
+             s.L = L;
+             s.open = open;
+             s.ansatz.kind = ansatz;
+             s.ansatz.alpha = alpha;
+             s.ansatz.architecture = architecture;
+             s.ansatz.init_scale = init_scale;
+             s.ansatz.seed = seed;
+             const bool grid = s.lattice == LatticeKind::Square;
+             s.ansatz.height = grid ? L : 1;
+             s.ansatz.width = grid ? L : s.hamiltonian.n_sites;
+             s.marshall = marshall;
+             if (sampler == "local") s.rule = UpdateRule::LocalFlip;
+             else if (sampler == "exchange") s.rule = UpdateRule::Exchange;
+             else throw std::invalid_argument("unknown sampler '" + sampler + "' (choose local, exchange)");
+             s.n_up = n_up;
+             s.chains = chains;
+             s.samples_per_chain = samples_per_chain;
+             s.discard = discard;
+             s.sweep_size = sweep_size;
+             s.optimizer = parse_optimizer(optimizer);
+             s.lr = lr;
+             s.sr.diag_shift = diag_shift;
+             s.sr.solver = parse_sr_solver(sr_solver);
+             s.sr.tol = cg_tol;
+             s.sr.max_iter = cg_max_iter;
+             s.seed = seed;
+             s.threads = threads;
+             return std::make_unique<Driver>(s);
+           }),
+           py::arg("hamiltonian"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0, py::arg("h") = 1.0,
+           py::arg("delta") = 1.0, py::arg("J2") = 0.0, py::arg("open") = false, py::arg("ansatz") = "rbm",
+           py::arg("alpha") = 1.0, py::arg("architecture") = "", py::arg("init_scale") = 0.01,
+           py::arg("marshall") = false, py::arg("sampler") = "local", py::arg("n_up") = -1,
+           py::arg("chains") = 16, py::arg("samples_per_chain") = 63, py::arg("discard") = 10,
+           py::arg("sweep_size") = 0, py::arg("optimizer") = "sr", py::arg("lr") = 0.05,
+           py::arg("diag_shift") = 0.01, py::arg("sr_solver") = "auto", py::arg("cg_tol") = 1e-6,
+           py::arg("cg_max_iter") = 1000, py::arg("seed") = 0, py::arg("threads") = 1)
+      .def("step",
+           [](Driver& d) {
+             IterationStats st;
+             {
+               py::gil_scoped_release release;
+               st = d.step();
+             }
+             py::dict out;
+             out["energy"] = st.energy.mean;
+             out["energy_err"] = st.energy.error;
+             out["variance"] = st.energy.variance;
+             out["rhat"] = st.energy.rhat;
+             out["energy_imag"] = st.energy_imag;
+             out["acceptance"] = st.acceptance;
+             out["cg_iterations"] = st.cg_iterations;
+             out["sr_residual"] = st.sr_residual;
+             out["gradient_norm"] = st.gradient_norm;
+             return out;
+           },
+           "One optimisation iteration; statistics of the samples it used (before the update).")
+      .def("measure",
+           [](Driver& d, int per_chain) {
+             Measurement r;
+             {
+               py::gil_scoped_release release;
+               r = d.measure(per_chain);
+             }
+             py::dict out;
+             out["energy"] = stats_dict(r.energy);
+             out["m"] = stats_dict(r.m);
+             out["m_abs"] = stats_dict(r.m_abs);
+             out["m2"] = stats_dict(r.m2);
+             out["sx"] = stats_dict(r.sx);
+             out["energy_imag"] = r.energy_imag;
+             out["acceptance"] = r.acceptance;
+             out["zz"] = r.zz;
+             out["samples"] = r.samples;
+             return out;
+           },
+           py::arg("samples_per_chain"), "Fresh samples with the current parameters: energy and observables.")
+      .def_property("parameters", &Driver::parameters, &Driver::set_parameters)
+      .def_property_readonly("n_params", &Driver::n_params)
+      .def_property("iteration", &Driver::iteration, &Driver::set_iteration)
+      .def_property("configs", [](const Driver& d) { return configs_to(d.configs()); },
+                    [](Driver& d, const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& a) {
+                      d.set_configs(configs_from(a));
+                    })
+      .def_property("optimizer_state", &Driver::optimizer_state, &Driver::set_optimizer_state)
+      .def("local_energies",
+           [](Driver& d, const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& a) {
+             return d.local_energies(configs_from(a));
+           },
+           py::arg("configs"), "Local energies of the given configurations (rows of +-1).")
+      .def("log_derivatives",
+           [](Driver& d, const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& a) {
+             return d.log_derivatives(configs_from(a));
+           },
+           py::arg("configs"), "d log psi / d parameters of the given configurations (one row each).")
+      .def("log_psi",
+           [](const Driver& d, const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& a) {
+             std::vector<T> out;
+             for (const Config& c : configs_from(a)) out.push_back(d.ansatz().log_psi(c));
+             return out;
+           },
+           py::arg("configs"), "log psi of the given configurations, from scratch.");
+}
+
+template <class T>
+void bind_sr(py::module_& m) {
+  m.def("sr_solve",
+        [](const RowMatrix<T>& Oc, const Eigen::Matrix<T, Eigen::Dynamic, 1>& g, double diag_shift,
+           const std::string& solver, double tol, int max_iter, int threads) {
+          SrSettings s;
+          s.diag_shift = diag_shift;
+          s.solver = parse_sr_solver(solver);
+          s.tol = tol;
+          s.max_iter = max_iter;
+          s.threads = threads;
+          const SrStep<T> r = solve_sr<T>(Oc, g, s, Eigen::Matrix<T, Eigen::Dynamic, 1>());
+          py::dict d;
+          d["x"] = r.x;
+          d["dense"] = r.dense;
+          d["iterations"] = r.iterations;
+          d["residual"] = r.residual;
+          return d;
+        },
+        py::arg("O"), py::arg("g"), py::arg("diag_shift"), py::arg("solver") = "auto", py::arg("tol") = 1e-10,
+        py::arg("max_iter") = 10000, py::arg("threads") = 1,
+        "Solve (O^dagger O / Ns + diag_shift I) x = g for centred log-derivatives O (one row per sample).");
+}
+
+}  // namespace
+
+void bind_vmc(py::module_& m) {
+  bind_driver<double>(m, "VmcDriver");
+  bind_driver<std::complex<double>>(m, "VmcDriverComplex");
+  bind_sr<std::complex<double>>(m);
+  bind_sr<double>(m);
+}

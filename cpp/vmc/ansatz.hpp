@@ -1,0 +1,83 @@
+#pragma once
+// Variational wave functions psi(s) over spin configurations s (s_i = +-1, +1 = up).
+// T is double for real parameters and std::complex<double> for complex ones (then psi is
+// holomorphic in them). A Walker is one Markov chain's view of the wave function: it holds a
+// configuration with whatever look-up tables make ratios psi(s')/psi(s) cheap, so that the
+// sampler and the local energy never recompute psi from scratch.
+#include <Eigen/Dense>
+#include <complex>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace physml::vmc {
+
+template <class T>
+using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+
+using Config = std::vector<int8_t>;
+
+// A set of flipped sites: j = -1 when only site i flips.
+using Flip = std::pair<int, int>;
+
+template <class T>
+class Walker {
+ public:
+  virtual ~Walker() = default;
+  // Takes the configuration and rebuilds the look-up tables from it.
+  virtual void reset(const Config& s) = 0;
+  const Config& config() const { return s_; }
+  // psi(s') / psi(s) for s' = s with site i (and j >= 0) flipped.
+  virtual T ratio(int i, int j) = 0;
+  // Ratios for many flips at once (ansaetze without look-up tables batch them).
+  virtual void ratios(const std::vector<Flip>& flips, T* out) {
+    for (size_t k = 0; k < flips.size(); ++k) out[k] = ratio(flips[k].first, flips[k].second);
+  }
+  // Moves to s' = s with site i (and j >= 0) flipped, updating the tables.
+  virtual void flip(int i, int j) = 0;
+  // O_k(s) = d log psi(s) / d p_k for every parameter, in parameter order.
+  virtual void log_derivatives(T* out) = 0;
+
+ protected:
+  Config s_;
+};
+
+template <class T>
+class Ansatz {
+ public:
+  virtual ~Ansatz() = default;
+  virtual std::string name() const = 0;
+  int n_sites() const { return n_sites_; }
+  virtual long n_params() const = 0;
+  virtual Vector<T> parameters() const = 0;
+  // Sets parameters and refreshes whatever walkers precompute from them.
+  virtual void set_parameters(const Vector<T>& p) = 0;
+  virtual std::unique_ptr<Walker<T>> walker() const = 0;
+  // log psi(s) from scratch (tests, and checks of the walkers' ratios).
+  virtual T log_psi(const Config& s) const = 0;
+
+ protected:
+  int n_sites_ = 0;
+};
+
+// Small random parameters (normal with standard deviation `scale`, real and imaginary parts
+// alike), addressed by the seed.
+struct AnsatzSpec {
+  std::string kind = "rbm";  // rbm | jastrow | ffn
+  double alpha = 1;          // hidden units per site (rbm)
+  std::string architecture;  // ffn: autodiff architecture string; log psi = sum of outputs
+  int height = 1, width = 0; // ffn input geometry (width 0: a 1 x N row)
+  double init_scale = 0.01;
+  uint64_t seed = 0;
+};
+
+template <class T>
+std::unique_ptr<Ansatz<T>> make_ansatz(const AnsatzSpec& spec, int n_sites);
+
+// Normal(0, scale) draws addressed by (seed, index): the same parameters for any layout.
+template <class T>
+Vector<T> random_parameters(long n, double scale, uint64_t seed);
+
+}  // namespace physml::vmc

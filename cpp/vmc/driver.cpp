@@ -1,0 +1,344 @@
+#include "vmc/driver.hpp"
+
+#include <cmath>
+#include <exception>
+#include <stdexcept>
+
+#include "autodiff/tape.hpp"
+
+#ifdef PHYSML_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+namespace physml::vmc {
+
+using autodiff::parallel_blocks;
+
+Optimizer parse_optimizer(const std::string& name) {
+  if (name == "sgd") return Optimizer::Sgd;
+  if (name == "adam") return Optimizer::Adam;
+  if (name == "sr") return Optimizer::Sr;
+  throw std::invalid_argument("unknown optimizer '" + name + "' (choose sgd, adam, sr)");
+}
+
+namespace {
+
+// Site maps of the lattice translations (identity only where there are none to use).
+std::vector<std::vector<int>> translations(LatticeKind kind, int L, int n, bool open) {
+  std::vector<std::vector<int>> out;
+  if (!open && kind == LatticeKind::Chain) {
+    for (int d = 0; d < n; ++d) {
+      std::vector<int> t(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) t[size_t(i)] = (i + d) % n;
+      out.push_back(std::move(t));
+    }
+  } else if (!open && kind == LatticeKind::Square) {
+    for (int dr = 0; dr < L; ++dr)
+      for (int dc = 0; dc < L; ++dc) {
+        std::vector<int> t(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i) t[size_t(i)] = ((i / L + dr) % L) * L + (i % L + dc) % L;
+        out.push_back(std::move(t));
+      }
+  } else {
+    std::vector<int> t(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) t[size_t(i)] = i;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+double real_part(double x) { return x; }
+double real_part(const std::complex<double>& x) { return x.real(); }
+double imag_part(double) { return 0; }
+double imag_part(const std::complex<double>& x) { return x.imag(); }
+
+// Runs body(c) for every chain in parallel; the first exception is rethrown after the loop.
+template <class F>
+void for_each_chain(int chains, int threads, F&& body) {
+  std::exception_ptr error;
+#ifdef PHYSML_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+  for (int c = 0; c < chains; ++c) {
+    try {
+      body(c);
+    } catch (...) {
+#ifdef PHYSML_HAVE_OPENMP
+#pragma omp critical
+#endif
+      if (!error) error = std::current_exception();
+    }
+  }
+  (void)threads;
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
+template <class T>
+VmcDriver<T>::VmcDriver(const VmcSpec& spec) : spec_(spec) {
+  const int n = spec.hamiltonian.n_sites;
+  if (spec.chains < 1) throw std::invalid_argument("at least one chain is needed");
+  if (spec.samples_per_chain < 1) throw std::invalid_argument("at least one sample per chain is needed");
+  if (spec.discard < 0) throw std::invalid_argument("the number of discarded sweeps must be >= 0");
+  if (!(spec.lr > 0)) throw std::invalid_argument("the learning rate must be > 0");
+  ansatz_ = make_ansatz<T>(spec.ansatz, n);
+  rule_.rule = spec.rule;
+  rule_.sweep_size = spec.sweep_size > 0 ? spec.sweep_size : n;
+  if (spec.rule == UpdateRule::Exchange) {
+    for (const SpinBond& b : spec.hamiltonian.bonds)
+      if (b.flip != 0) rule_.bonds.emplace_back(b.i, b.j);
+    if (rule_.bonds.empty()) throw std::invalid_argument("exchange moves need a Hamiltonian with spin-flip terms");
+  }
+  if (spec.marshall) {
+    // Sublattice A: colour 0 of the periodic lattice's two-colouring; with open boundaries
+    // (chain, square) every size is bipartite, by the parity of the coordinates.
+    const Lattice lat(spec.lattice, spec.L);
+    if (spec.open) {
+      for (int i = 0; i < n; ++i)
+        sign_.push_back(int8_t(((spec.lattice == LatticeKind::Square ? i / spec.L + i % spec.L : i) % 2) ? 1 : -1));
+    } else {
+      if (!lat.bipartite()) throw std::invalid_argument("the Marshall sign rule needs a bipartite lattice");
+      for (int c : lat.colors()) sign_.push_back(int8_t(c == 0 ? -1 : 1));
+    }
+  }
+  translations_ = translations(spec.lattice, spec.L, n, spec.open);
+  for (int c = 0; c < spec.chains; ++c) {
+    walkers_.push_back(ansatz_->walker());
+    configs_.push_back(initial_config(n, spec.rule == UpdateRule::Exchange ? spec.n_up : -1, spec.seed, c));
+  }
+}
+
+template <class T>
+void VmcDriver<T>::set_parameters(const Vector<T>& p) {
+  if (p.size() != ansatz_->n_params()) throw std::invalid_argument("wrong number of parameters");
+  if (!p.allFinite()) throw std::invalid_argument("parameters contain NaN or infinite values");
+  ansatz_->set_parameters(p);
+}
+
+template <class T>
+void VmcDriver<T>::set_configs(const std::vector<Config>& c) {
+  if (c.size() != configs_.size()) throw std::invalid_argument("the number of chains does not match");
+  for (const Config& s : c) {
+    if (int(s.size()) != spec_.hamiltonian.n_sites) throw std::invalid_argument("a chain has the wrong number of sites");
+    for (int8_t x : s)
+      if (x != 1 && x != -1) throw std::invalid_argument("chain configurations must hold +-1");
+  }
+  configs_ = c;
+}
+
+template <class T>
+void VmcDriver<T>::set_optimizer_state(const std::vector<Vector<T>>& s) {
+  if (s.size() != 3) throw std::invalid_argument("the optimiser state has three vectors");
+  for (const auto& v : s)
+    if (v.size() != 0 && v.size() != ansatz_->n_params())
+      throw std::invalid_argument("the optimiser state does not match the parameters");
+  first_moment_ = s[0];
+  second_moment_ = s[1];
+  sr_x_ = s[2];
+}
+
+template <class T>
+void VmcDriver<T>::sample(uint64_t pass, int per_chain, bool derivatives, bool measure) {
+  const int chains = spec_.chains, n = spec_.hamiltonian.n_sites;
+  const long ns = long(chains) * per_chain, np = ansatz_->n_params();
+  eloc_.assign(size_t(ns), T(0));
+  if (derivatives) O_.resize(ns, np);
+  if (measure) {
+    samples_.assign(size_t(ns), Config());
+    sx_.assign(size_t(ns), 0.0);
+  }
+  counts_.assign(size_t(chains), MoveCounts());
+  const bool transverse = spec_.hamiltonian.transverse != 0;
+  for_each_chain(chains, spec_.threads, [&](int c) {
+    Xoshiro256 rng = chain_rng(spec_.seed, pass, c);
+    Walker<T>& w = *walkers_[size_t(c)];
+    LocalEnergy<T> local(spec_.hamiltonian, sign_);
+    w.reset(configs_[size_t(c)]);
+    MoveCounts discarded;
+    for (int d = 0; d < spec_.discard; ++d) metropolis_sweep(w, rule_, rng, discarded);
+    std::vector<Flip> singles;
+    std::vector<T> ratios(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) singles.emplace_back(i, -1);
+    for (int k = 0; k < per_chain; ++k) {
+      metropolis_sweep(w, rule_, rng, counts_[size_t(c)]);
+      const long row = long(c) * per_chain + k;
+      eloc_[size_t(row)] = local(w);
+      if (derivatives) w.log_derivatives(O_.data() + row * np);
+      if (measure) {
+        samples_[size_t(row)] = w.config();
+        if (transverse) {
+          w.ratios(singles, ratios.data());
+          double sx = 0;
+          for (int i = 0; i < n; ++i) sx += real_part(ratios[size_t(i)]) * (sign_.empty() ? 1 : sign_[size_t(i)]);
+          sx_[size_t(row)] = sx / n;
+        }
+      }
+    }
+    configs_[size_t(c)] = w.config();
+  });
+}
+
+template <class T>
+IterationStats VmcDriver<T>::step() {
+  const int per_chain = spec_.samples_per_chain;
+  sample(uint64_t(iteration_), per_chain, true, false);
+  const long ns = long(eloc_.size()), np = ansatz_->n_params();
+  const int threads = spec_.threads;
+
+  IterationStats st;
+  std::vector<double> re(static_cast<size_t>(ns));
+  T mean(0);
+  for (long k = 0; k < ns; ++k) {
+    re[size_t(k)] = real_part(eloc_[size_t(k)]);
+    mean += eloc_[size_t(k)];
+  }
+  mean /= double(ns);
+  st.energy = chain_statistics(re, spec_.chains);
+  st.energy_imag = imag_part(mean);
+  double var = 0;
+  for (const T& e : eloc_) var += std::norm(e - mean);
+  st.energy.variance = var / double(ns);
+  long prop = 0, acc = 0;
+  for (const auto& c : counts_) {
+    prop += c.proposed;
+    acc += c.accepted;
+  }
+  st.acceptance = prop ? double(acc) / double(prop) : 0.0;
+  if (!std::isfinite(st.energy.mean) || !std::isfinite(st.energy.variance))
+    throw std::runtime_error("the local energies are not finite: the optimisation diverged "
+                             "(lower the learning rate or raise the diagonal shift)");
+
+  // Centred log-derivatives and the force F = <O_c^* (E_loc - <E>)>.
+  Vector<T> Obar(np), e(ns), force(np);
+  parallel_blocks(np, double(ns), threads, [&](long c0, long c1) {
+    Obar.segment(c0, c1 - c0) = O_.middleCols(c0, c1 - c0).colwise().sum().transpose() / double(ns);
+  });
+  parallel_blocks(ns, double(np), threads, [&](long r0, long r1) {
+    O_.middleRows(r0, r1 - r0).rowwise() -= Obar.transpose();
+  });
+  for (long k = 0; k < ns; ++k) e[k] = eloc_[size_t(k)] - mean;
+  parallel_blocks(np, double(ns), threads, [&](long c0, long c1) {
+    force.segment(c0, c1 - c0).noalias() = O_.middleCols(c0, c1 - c0).adjoint() * e / double(ns);
+  });
+  // The optimisers' gradient g = 2 F (complex parameters; 2 Re F = 2 F for real ones):
+  // NetKet's convention, so that a learning rate means the same in both.
+  const Vector<T> g = 2.0 * force;
+  st.gradient_norm = g.norm();
+
+  Vector<T> p = ansatz_->parameters(), delta;
+  switch (spec_.optimizer) {
+    case Optimizer::Sgd:
+      delta = g;
+      break;
+    case Optimizer::Adam: {
+      if (first_moment_.size() != np) {
+        first_moment_ = Vector<T>::Zero(np);
+        second_moment_ = Vector<T>::Zero(np);
+      }
+      const double t = double(iteration_ + 1);
+      first_moment_ = spec_.beta1 * first_moment_ + (1 - spec_.beta1) * g;
+      second_moment_ = spec_.beta2 * second_moment_ +
+                       (1 - spec_.beta2) * g.unaryExpr([](const T& x) { return T(std::norm(x)); });
+      const double c1 = 1 - std::pow(spec_.beta1, t), c2 = 1 - std::pow(spec_.beta2, t);
+      delta = Vector<T>(np);
+      for (long k = 0; k < np; ++k)
+        delta[k] = (first_moment_[k] / c1) / (std::sqrt(real_part(second_moment_[k]) / c2) + spec_.adam_eps);
+      break;
+    }
+    case Optimizer::Sr: {
+      SrSettings sr = spec_.sr;
+      sr.threads = threads;
+      SrStep<T> step = solve_sr<T>(O_, g, sr, sr_x_);
+      st.cg_iterations = step.iterations;
+      st.sr_residual = step.residual;
+      sr_x_ = step.x;
+      delta = std::move(step.x);
+      break;
+    }
+  }
+  p -= spec_.lr * delta;
+  if (!p.allFinite())
+    throw std::runtime_error("the parameters are no longer finite: the optimisation diverged "
+                             "(lower the learning rate or raise the diagonal shift)");
+  ansatz_->set_parameters(p);
+  ++iteration_;
+  return st;
+}
+
+template <class T>
+Measurement VmcDriver<T>::measure(int per_chain) {
+  if (per_chain < 1) throw std::invalid_argument("at least one sample per chain is needed");
+  // The measurement's chains start from the optimisation's but do not move them: a run that
+  // is measured, saved and resumed continues exactly like one never measured.
+  const std::vector<Config> kept = configs_;
+  sample((uint64_t(1) << 40) + uint64_t(iteration_), per_chain, false, true);
+  configs_ = kept;
+  const long ns = long(eloc_.size());
+  const int n = spec_.hamiltonian.n_sites;
+  Measurement out;
+  out.samples = ns;
+  std::vector<double> re(static_cast<size_t>(ns)), m(static_cast<size_t>(ns)), ma(static_cast<size_t>(ns)), m2(static_cast<size_t>(ns));
+  T mean(0);
+  out.zz.assign(size_t(n), 0.0);
+  for (long k = 0; k < ns; ++k) {
+    re[size_t(k)] = real_part(eloc_[size_t(k)]);
+    mean += eloc_[size_t(k)];
+    const Config& s = samples_[size_t(k)];
+    double sum = 0;
+    for (int8_t x : s) sum += x;
+    m[size_t(k)] = sum / n;
+    ma[size_t(k)] = std::abs(sum / n);
+    m2[size_t(k)] = sum * sum / (double(n) * n);
+    for (const auto& t : translations_)
+      for (int j = 0; j < n; ++j) out.zz[size_t(j)] += double(s[size_t(t[0])] * s[size_t(t[size_t(j)])]);
+  }
+  for (double& z : out.zz) z /= double(ns) * double(translations_.size());
+  out.energy = chain_statistics(re, spec_.chains);
+  double var = 0;
+  mean /= double(ns);
+  for (const T& e : eloc_) var += std::norm(e - mean);
+  out.energy.variance = var / double(ns);
+  out.energy_imag = imag_part(mean);
+  out.m = chain_statistics(m, spec_.chains);
+  out.m_abs = chain_statistics(ma, spec_.chains);
+  out.m2 = chain_statistics(m2, spec_.chains);
+  if (spec_.hamiltonian.transverse != 0) out.sx = chain_statistics(sx_, spec_.chains);
+  long prop = 0, acc = 0;
+  for (const auto& c : counts_) {
+    prop += c.proposed;
+    acc += c.accepted;
+  }
+  out.acceptance = prop ? double(acc) / double(prop) : 0.0;
+  return out;
+}
+
+template <class T>
+std::vector<T> VmcDriver<T>::local_energies(const std::vector<Config>& s) {
+  std::vector<T> out;
+  auto w = ansatz_->walker();
+  LocalEnergy<T> local(spec_.hamiltonian, sign_);
+  for (const Config& c : s) {
+    if (int(c.size()) != spec_.hamiltonian.n_sites) throw std::invalid_argument("configuration of the wrong size");
+    w->reset(c);
+    out.push_back(local(*w));
+  }
+  return out;
+}
+
+template <class T>
+RowMatrix<T> VmcDriver<T>::log_derivatives(const std::vector<Config>& s) {
+  RowMatrix<T> out(long(s.size()), ansatz_->n_params());
+  auto w = ansatz_->walker();
+  for (size_t k = 0; k < s.size(); ++k) {
+    if (int(s[k].size()) != spec_.hamiltonian.n_sites) throw std::invalid_argument("configuration of the wrong size");
+    w->reset(s[k]);
+    w->log_derivatives(out.data() + long(k) * out.cols());
+  }
+  return out;
+}
+
+template class VmcDriver<double>;
+template class VmcDriver<std::complex<double>>;
+
+}  // namespace physml::vmc

@@ -1,0 +1,102 @@
+#pragma once
+// Variational Monte Carlo: sample |psi|^2 with many Markov chains (OpenMP over chains),
+// estimate the energy and its gradient from local energies and log-derivatives, and move the
+// parameters by SGD, Adam or stochastic reconfiguration. Every random number is addressed by
+// (seed, pass, chain), and every reduction runs in a fixed order, so a run is the same for
+// any thread count, and continuing from saved parameters, chains and optimiser state gives
+// the same numbers as never stopping.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ed/hamiltonian.hpp"
+#include "lattice/lattice.hpp"
+#include "vmc/ansatz.hpp"
+#include "vmc/chain_statistics.hpp"
+#include "vmc/local_energy.hpp"
+#include "vmc/sampler.hpp"
+#include "vmc/sr.hpp"
+
+namespace physml::vmc {
+
+enum class Optimizer { Sgd, Adam, Sr };
+Optimizer parse_optimizer(const std::string& name);
+
+struct VmcSpec {
+  SpinHamiltonian hamiltonian;
+  LatticeKind lattice = LatticeKind::Chain;
+  int L = 0;
+  bool open = false;
+  AnsatzSpec ansatz;
+  bool marshall = false;  // Marshall sign rule on the lattice's two sublattices
+  UpdateRule rule = UpdateRule::LocalFlip;
+  int n_up = -1;          // starting magnetization sector for exchange moves
+  int chains = 16, samples_per_chain = 63, discard = 10, sweep_size = 0;  // 0: one per site
+  Optimizer optimizer = Optimizer::Sr;
+  double lr = 0.05;
+  double beta1 = 0.9, beta2 = 0.999, adam_eps = 1e-8;
+  SrSettings sr;
+  uint64_t seed = 0;
+  int threads = 1;
+};
+
+struct IterationStats {
+  ChainStatistics energy;
+  double energy_imag = 0, acceptance = 0;
+  int cg_iterations = 0;
+  double sr_residual = 0, gradient_norm = 0;
+};
+
+struct Measurement {
+  ChainStatistics energy, m, m_abs, m2, sx;
+  double energy_imag = 0, acceptance = 0;
+  std::vector<double> zz;  // <sz_i sz_{i+j}>, averaged over lattice translations when periodic
+  long samples = 0;
+};
+
+template <class T>
+class VmcDriver {
+ public:
+  explicit VmcDriver(const VmcSpec& spec);
+
+  IterationStats step();
+  Measurement measure(int samples_per_chain);
+
+  const Ansatz<T>& ansatz() const { return *ansatz_; }
+  long n_params() const { return ansatz_->n_params(); }
+  Vector<T> parameters() const { return ansatz_->parameters(); }
+  void set_parameters(const Vector<T>& p);
+  long iteration() const { return iteration_; }
+  void set_iteration(long it) { iteration_ = it; }
+  const std::vector<Config>& configs() const { return configs_; }
+  void set_configs(const std::vector<Config>& c);
+  // Optimiser memory: Adam's moments, or SR's previous solution (CG's starting point).
+  std::vector<Vector<T>> optimizer_state() const { return {first_moment_, second_moment_, sr_x_}; }
+  void set_optimizer_state(const std::vector<Vector<T>>& s);
+
+  // Local energies and log-derivatives (one row each) of given configurations (tests).
+  std::vector<T> local_energies(const std::vector<Config>& s);
+  RowMatrix<T> log_derivatives(const std::vector<Config>& s);
+
+ private:
+  void sample(uint64_t pass, int per_chain, bool derivatives, bool measure);
+
+  VmcSpec spec_;
+  std::unique_ptr<Ansatz<T>> ansatz_;
+  MetropolisRule rule_;
+  std::vector<int8_t> sign_;
+  std::vector<std::vector<int>> translations_;
+  std::vector<std::unique_ptr<Walker<T>>> walkers_;
+  std::vector<Config> configs_;
+  long iteration_ = 0;
+  Vector<T> first_moment_, second_moment_, sr_x_;
+
+  // Filled by sample(): one entry (row) per sample, chain after chain.
+  std::vector<T> eloc_;
+  RowMatrix<T> O_;
+  std::vector<Config> samples_;
+  std::vector<double> sx_;
+  std::vector<MoveCounts> counts_;
+};
+
+}  // namespace physml::vmc

@@ -1,0 +1,39 @@
+#pragma once
+// Restricted Boltzmann machine state (Carleo & Troyer 2017) with the hidden units traced out:
+//   psi(s) = exp(sum_i a_i s_i) prod_j 2 cosh(theta_j),  theta = W s + b,
+// M = alpha N hidden units. Parameters in the order a (N), b (M), W (M x N, column-major).
+#include "vmc/ansatz.hpp"
+
+namespace physml::vmc {
+
+template <class T>
+class RbmAnsatz final : public Ansatz<T> {
+ public:
+  using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
+
+  RbmAnsatz(int n_sites, int n_hidden);
+  std::string name() const override { return "rbm"; }
+  long n_params() const override { return long(a_.size() + b_.size() + W_.size()); }
+  int n_hidden() const { return int(b_.size()); }
+  Vector<T> parameters() const override;
+  void set_parameters(const Vector<T>& p) override;
+  std::unique_ptr<Walker<T>> walker() const override;
+  T log_psi(const Config& s) const override;
+
+ private:
+  class RbmWalker;
+  Vector<T> a_, b_;
+  Matrix W_;
+  // A single flip of site i changes theta by -2 s_i W(:, i); with t = tanh(theta),
+  // cosh(theta - x)/cosh(theta) = cosh x - t sinh x, so these make a flip's ratio a product
+  // of M multiply-adds with no transcendental function.
+  Matrix cosh2W_, sinh2W_;
+  Vector<T> visible_up_, visible_down_;  // exp(-2 a_i s_i) for s_i = +1, -1
+};
+
+// log cosh without overflow (also for complex arguments away from the zeros of cosh).
+template <class T>
+T log_cosh(T x);
+
+}  // namespace physml::vmc

@@ -1,0 +1,48 @@
+#pragma once
+// Stochastic reconfiguration (Sorella 1998): the natural-gradient step x solving
+//   (S + eps I) x = g,   S = O_c^dagger O_c / N_s,
+// with O_c the centred log-derivatives of the N_s samples (one row each). Both solvers are
+// conjugate gradient in double precision on products S v = O_c^dagger (O_c v) / N_s, to the
+// same tolerance; they differ in the preconditioner:
+//  - dense (while parameters are few): S + eps I formed and Cholesky-factorised in single
+//    precision, at twice the speed of double; as a preconditioner it is nearly exact, so CG
+//    then needs a handful of iterations, and its rounding never reaches the solution;
+//  - cg (many parameters): the diagonal of S only, so S (P x P) is never formed.
+// Products run over fixed column/row blocks, so x does not depend on the thread count.
+#include <Eigen/Dense>
+#include <string>
+
+namespace physml::vmc {
+
+template <class T>
+using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+enum class SrSolver { Auto, Dense, ConjugateGradient };
+SrSolver parse_sr_solver(const std::string& name);
+
+struct SrSettings {
+  double diag_shift = 0.01;
+  SrSolver solver = SrSolver::Auto;
+  double tol = 1e-6;  // CG: stop when |residual| <= tol |g|
+  int max_iter = 1000;
+  int threads = 1;
+};
+
+template <class T>
+struct SrStep {
+  Eigen::Matrix<T, Eigen::Dynamic, 1> x;
+  bool dense = false;   // Cholesky-preconditioned
+  int iterations = 0;   // CG iterations
+  double residual = 0; // |(S + eps I) x - g| / |g|
+};
+
+// Oc: centred log-derivatives, one row per sample. x0 (may be empty) starts CG.
+template <class T>
+SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Eigen::Matrix<T, Eigen::Dynamic, 1>& g,
+                   const SrSettings& settings, const Eigen::Matrix<T, Eigen::Dynamic, 1>& x0);
+
+// The dense preconditioner pays while single-precision S is cheaper than ~100 CG iterations
+// in double and fits in memory comfortably.
+bool dense_is_cheaper(long n_samples, long n_params);
+
+}  // namespace physml::vmc

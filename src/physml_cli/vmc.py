@@ -1,0 +1,268 @@
+"""``physml vmc``: neural-network quantum states optimised by variational Monte Carlo.
+
+This module resolves the settings (automatic sampler, sign rule, network), drives the engine
+iteration by iteration (so that progress is shown and a signal is answered between
+iterations), and turns a saved run back into a driver for ``--resume``.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _engine, exact
+from .errors import PhysmlError
+
+ANSATZE = ("rbm", "jastrow", "ffn")
+SAMPLERS = ("auto", "local", "exchange")
+OPTIMIZERS = ("sgd", "adam", "sr")
+SR_SOLVERS = ("auto", "dense", "cg")
+# Models whose Hamiltonian conserves the total magnetization.
+CONSERVING = ("heisenberg", "xxz", "j1j2")
+HISTORY = ("energy", "energy_err", "variance", "acceptance", "rhat", "cg_iterations", "wall_s")
+# Sizes of the exact reference computed on the fly: at most this Hilbert-space dimension.
+EXACT_DIMENSION = 2 ** 18
+
+
+@dataclass
+class Settings:
+    """Everything that defines a run (a resumed run must agree on all of it)."""
+    hamiltonian: str
+    lattice: str
+    size: int
+    J: float
+    h: float
+    delta: float
+    J2: float
+    open_boundaries: bool
+    ansatz: str
+    alpha: float
+    complex_parameters: bool
+    architecture: str
+    init_scale: float
+    marshall: bool
+    sampler: str
+    chains: int
+    samples: int
+    discard: int
+    sweep_size: int
+    optimizer: str
+    lr: float
+    diag_shift: float
+    sr_solver: str
+    cg_tol: float
+    seed: int
+
+    @property
+    def n_sites(self) -> int:
+        return exact.n_sites(self.lattice, self.size)
+
+    @property
+    def samples_per_chain(self) -> int:
+        return math.ceil(self.samples / self.chains)
+
+    @property
+    def n_up(self) -> int:
+        return (self.n_sites + 1) // 2   # the S^z = 0 (or 1/2) sector, as in `physml exact`
+
+
+def bipartite(lattice: str, size: int, open_boundaries: bool) -> bool:
+    if open_boundaries:
+        return lattice in ("chain", "square")
+    return _engine.Lattice(lattice, size).n_colors == 2
+
+
+def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float,
+            J2: float, open_boundaries: bool, ansatz: str, alpha: float, complex_parameters: bool,
+            architecture: str | None, init_scale: float, marshall: bool | None, sampler: str,
+            chains: int, samples: int, discard: int, sweep_size: int, optimizer: str, lr: float,
+            diag_shift: float, sr_solver: str, cg_tol: float, seed: int) -> Settings:
+    """Checks the options and fills in the automatic choices."""
+    if hamiltonian not in exact.HAMILTONIANS:
+        raise PhysmlError(f"unknown --hamiltonian {hamiltonian!r} "
+                          f"(choose {', '.join(exact.HAMILTONIANS)})")
+    if lattice not in exact.QUANTUM_LATTICES:
+        raise PhysmlError(f"unknown --lattice {lattice!r} "
+                          f"(choose {', '.join(exact.QUANTUM_LATTICES)})")
+    if size < 2:
+        raise PhysmlError(f"--size must be at least 2 (got {size})")
+    if hamiltonian == "j1j2" and lattice not in ("chain", "square"):
+        raise PhysmlError("--hamiltonian j1j2 is defined on the chain and square lattices")
+    if open_boundaries and lattice not in ("chain", "square"):
+        raise PhysmlError("--open is available for the chain and square lattices")
+    if not all(math.isfinite(v) for v in (J, h, delta, J2, alpha, lr, diag_shift, init_scale)):
+        raise PhysmlError("numeric options must be finite numbers")
+    if ansatz not in ANSATZE:
+        raise PhysmlError(f"unknown --ansatz {ansatz!r} (choose {', '.join(ANSATZE)})")
+    if ansatz == "rbm" and not alpha > 0:
+        raise PhysmlError(f"--alpha must be > 0 (got {alpha:g})")
+    if ansatz == "ffn" and complex_parameters:
+        raise PhysmlError("--complex is available for the rbm and jastrow ansaetze")
+    if chains < 1:
+        raise PhysmlError(f"--chains must be >= 1 (got {chains})")
+    if samples < chains:
+        raise PhysmlError(f"--samples ({samples}) must be at least --chains ({chains}): "
+                          "every chain contributes samples")
+    if discard < 0 or sweep_size < 0:
+        raise PhysmlError("--discard and --sweep-size must be >= 0")
+    if optimizer not in OPTIMIZERS:
+        raise PhysmlError(f"unknown --optimizer {optimizer!r} (choose {', '.join(OPTIMIZERS)})")
+    if not lr > 0:
+        raise PhysmlError(f"--lr must be > 0 (got {lr:g})")
+    if not diag_shift > 0:
+        raise PhysmlError(f"--diag-shift must be > 0 (got {diag_shift:g})")
+    if sr_solver not in SR_SOLVERS:
+        raise PhysmlError(f"unknown --sr-solver {sr_solver!r} (choose {', '.join(SR_SOLVERS)})")
+    if not 0 < cg_tol < 1:
+        raise PhysmlError(f"--cg-tol must be in (0, 1) (got {cg_tol:g})")
+    if init_scale < 0:
+        raise PhysmlError("--init-scale must be >= 0")
+    if sampler not in SAMPLERS:
+        raise PhysmlError(f"unknown --sampler {sampler!r} (choose {', '.join(SAMPLERS)})")
+    conserving = hamiltonian in CONSERVING
+    if sampler == "auto":
+        sampler = "exchange" if conserving else "local"
+    if sampler == "exchange" and not conserving:
+        raise PhysmlError(f"--sampler exchange keeps the magnetization, which {hamiltonian} does "
+                          "not conserve (use local)")
+    two_colours = bipartite(lattice, size, open_boundaries)
+    if marshall is None:
+        marshall = conserving and J > 0 and two_colours
+    elif marshall and not two_colours:
+        raise PhysmlError(f"--marshall needs a bipartite lattice; the {lattice} with L={size} "
+                          "is not")
+    n = exact.n_sites(lattice, size)
+    if ansatz == "ffn":
+        architecture = architecture or f"dense:{max(1, round(alpha * n))},logcosh"
+    elif architecture:
+        raise PhysmlError("--architecture is for --ansatz ffn")
+    return Settings(hamiltonian=hamiltonian, lattice=lattice, size=size, J=J, h=h, delta=delta,
+                    J2=J2, open_boundaries=open_boundaries, ansatz=ansatz, alpha=alpha,
+                    complex_parameters=complex_parameters, architecture=architecture or "",
+                    init_scale=init_scale, marshall=bool(marshall), sampler=sampler,
+                    chains=chains, samples=samples, discard=discard, sweep_size=sweep_size,
+                    optimizer=optimizer, lr=lr, diag_shift=diag_shift, sr_solver=sr_solver,
+                    cg_tol=cg_tol, seed=seed)
+
+
+def make_driver(s: Settings, threads: int) -> Any:
+    cls = _engine.VmcDriverComplex if s.complex_parameters else _engine.VmcDriver
+    try:
+        return cls(s.hamiltonian, s.lattice, s.size, J=s.J, h=s.h, delta=s.delta, J2=s.J2,
+                   open=s.open_boundaries, ansatz=s.ansatz, alpha=s.alpha,
+                   architecture=s.architecture, init_scale=s.init_scale, marshall=s.marshall,
+                   sampler=s.sampler, n_up=s.n_up, chains=s.chains,
+                   samples_per_chain=s.samples_per_chain, discard=s.discard,
+                   sweep_size=s.sweep_size, optimizer=s.optimizer, lr=s.lr,
+                   diag_shift=s.diag_shift, sr_solver=s.sr_solver, cg_tol=s.cg_tol, seed=s.seed,
+                   threads=threads)
+    except ValueError as exc:
+        raise PhysmlError(str(exc)) from None
+
+
+def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
+    """Exact ground-state energy where it is cheap: free fermions for the tfim chain, Lanczos
+    for small systems. (None, None) otherwise."""
+    n = s.n_sites
+    if s.hamiltonian == "tfim" and s.lattice == "chain":
+        return _engine.tfim_free_fermion_energy(n, s.J, s.h, not s.open_boundaries), "free fermions"
+    n_up = exact.sector(s.hamiltonian, n, "auto")
+    dim = 2 ** n if n_up < 0 else math.comb(n, n_up)
+    if dim > EXACT_DIMENSION:
+        return None, None
+    r = exact.run(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
+                  delta=s.delta, J2=s.J2, open_boundaries=s.open_boundaries, sz="auto", levels=1,
+                  tol=1e-12, max_iter=1000, seed=0, threads=threads)
+    return r["energy"], "Lanczos"
+
+
+@dataclass
+class Run:
+    """A driver with the history of its iterations (restored ones included)."""
+    settings: Settings
+    driver: Any
+    history: dict[str, list[float]]
+    wall_before: float = 0.0
+
+
+def new_run(s: Settings, threads: int) -> Run:
+    return Run(s, make_driver(s, threads), {k: [] for k in HISTORY})
+
+
+def restore(saved: dict[str, Any], s: Settings, threads: int, path: str) -> Run:
+    """The run saved in `path`, to continue; refuses one made with other settings."""
+    attrs, arrays = saved["attrs"], saved["arrays"]
+    mismatched = [k for k, v in asdict(s).items()
+                  if k in attrs and not _same(attrs[k], v)]
+    missing = [k for k in asdict(s) if k not in attrs]
+    if missing:
+        raise PhysmlError(f"{path} lacks run settings ({', '.join(missing)}): cannot resume it")
+    if mismatched:
+        k = mismatched[0]
+        raise PhysmlError(f"--resume: {path} was made with {k}={attrs[k]!r}, not {getattr(s, k)!r} "
+                          "(use the same settings, or a new --output)")
+    run = new_run(s, threads)
+    d = run.driver
+    try:
+        d.parameters = arrays["parameters"]
+        d.configs = arrays["chains"]
+        d.optimizer_state = [arrays.get(k, np.zeros(0)) for k in ("adam_m", "adam_v", "sr_x")]
+        d.iteration = int(attrs["iterations"])
+        for k in HISTORY:
+            run.history[k] = list(np.asarray(arrays[k], dtype=float))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise PhysmlError(f"{path} cannot be resumed: {exc}") from None
+    if len(run.history["energy"]) != d.iteration:
+        raise PhysmlError(f"{path} is inconsistent: {d.iteration} iterations but "
+                          f"{len(run.history['energy'])} history entries")
+    run.wall_before = float(run.history["wall_s"][-1]) if run.history["wall_s"] else 0.0
+    return run
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(b, float) or isinstance(a, float):
+        return float(a) == float(b)
+    if isinstance(b, bool):
+        return bool(a) == b
+    return a == b
+
+
+def iterate(run: Run, iterations: int, stop: Callable[[], bool],
+            on_step: Callable[[dict[str, Any]], None]) -> int:
+    """Runs up to `iterations` optimisation steps; returns how many ran before `stop()`."""
+    t0 = time.perf_counter()
+    done = 0
+    for _ in range(iterations):
+        if stop():
+            break
+        try:
+            st = run.driver.step()
+        except RuntimeError as exc:
+            raise PhysmlError(str(exc)) from None
+        st["wall_s"] = run.wall_before + time.perf_counter() - t0
+        for k in HISTORY:
+            run.history[k].append(float(st[k]))
+        done += 1
+        on_step(st)
+    run.wall_before += time.perf_counter() - t0
+    return done
+
+
+def measure(run: Run, samples: int) -> dict[str, Any]:
+    """Energy and observables from fresh samples with the final parameters."""
+    per_chain = max(2, math.ceil(samples / run.settings.chains))
+    m = run.driver.measure(per_chain)
+    out = {"energy": m["energy"]["mean"], "energy_err": m["energy"]["error"],
+           "variance": m["energy"]["variance"], "rhat": m["energy"]["rhat"],
+           "acceptance": m["acceptance"], "measured_samples": m["samples"],
+           "magnetization": m["m"]["mean"], "magnetization_err": m["m"]["error"],
+           "m_abs": m["m_abs"]["mean"], "m_abs_err": m["m_abs"]["error"],
+           "m2": m["m2"]["mean"], "m2_err": m["m2"]["error"], "zz": list(m["zz"])}
+    if run.settings.complex_parameters:
+        out["energy_imag"] = m["energy_imag"]
+    if run.settings.hamiltonian == "tfim":
+        out["sx"], out["sx_err"] = m["sx"]["mean"], m["sx"]["error"]
+    return out

@@ -1,0 +1,243 @@
+"""Variational Monte Carlo: local energies against dense matrices, log-derivatives against
+finite differences, SR against a dense solve, energies against exact results, determinism
+and resuming."""
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import run_physml
+from physml_cli import _engine as E
+from test_cli_errors import assert_clean_failure
+
+
+def all_configs(n):
+    s = np.arange(2 ** n)
+    return np.where((s[:, None] >> np.arange(n)) & 1, 1, -1).astype(np.int8)
+
+
+def marshall_signs(lattice, size, n, open_boundaries=False):
+    if open_boundaries:  # sublattice A: even coordinate sum
+        i = np.arange(n)
+        colors = ((i // size + i % size) if lattice == "square" else i) % 2
+    else:
+        colors = E.Lattice(lattice, size).colors
+    up = (all_configs(n) == 1) & (colors == 0)[None, :]
+    return (-1.0) ** up.sum(axis=1)
+
+
+CASES = [
+    # (hamiltonian, lattice, L, driver options, matrix options)
+    ("tfim", "chain", 8, dict(h=0.7), dict(h=0.7)),
+    ("tfim", "chain", 8, dict(h=1.3, ansatz="jastrow"), dict(h=1.3)),
+    ("tfim", "chain", 8, dict(h=0.7, ansatz="ffn", architecture="dense:6,tanh,dense:3,logcosh"),
+     dict(h=0.7)),
+    ("tfim", "square", 3, dict(h=2.0, alpha=2), dict(h=2.0)),
+    ("heisenberg", "chain", 8, dict(marshall=True, sampler="exchange", n_up=4), {}),
+    ("heisenberg", "square", 3, dict(open=True, marshall=True, alpha=0.5), dict(open=True)),
+    ("xxz", "chain", 8, dict(delta=0.4, ansatz="jastrow"), dict(delta=0.4)),
+    ("j1j2", "chain", 10, dict(J2=0.5, marshall=True), dict(J2=0.5)),
+]
+
+
+@pytest.mark.parametrize("complex_params", [False, True])
+@pytest.mark.parametrize("ham,lattice,L,opts,mopts", CASES)
+def test_local_energies_match_dense_matrix(ham, lattice, L, opts, mopts, complex_params):
+    if complex_params and opts.get("ansatz") == "ffn":
+        pytest.skip("the feed-forward ansatz is real")
+    cls = E.VmcDriverComplex if complex_params else E.VmcDriver
+    d = cls(ham, lattice, L, init_scale=0.3, seed=5, **opts)
+    H = E.hamiltonian_matrix(ham, lattice, L, 1.0, mopts.get("h", 1.0), mopts.get("delta", 1.0),
+                             mopts.get("J2", 0.0), mopts.get("open", False))
+    n = H.shape[0].bit_length() - 1
+    cfg = all_configs(n)
+    log_psi = np.array(d.log_psi(cfg))
+    psi = np.exp(log_psi - log_psi.real.max())
+    if opts.get("marshall"):
+        psi = psi * marshall_signs(lattice, L, n, opts.get("open", False))
+    expected = (H @ psi) / psi
+    got = np.array(d.local_energies(cfg))
+    scale = np.abs(expected).max()
+    assert np.abs(got - expected).max() <= 1e-9 * scale
+
+
+@pytest.mark.parametrize("ansatz,complex_params", [("rbm", False), ("rbm", True),
+                                                    ("jastrow", False), ("jastrow", True),
+                                                    ("ffn", False)])
+def test_log_derivatives_match_finite_differences(ansatz, complex_params):
+    cls = E.VmcDriverComplex if complex_params else E.VmcDriver
+    extra = {"architecture": "dense:5,tanh,dense:2"} if ansatz == "ffn" else {}
+    d = cls("tfim", "chain", 6, ansatz=ansatz, init_scale=0.4, seed=2, **extra)
+    cfg = all_configs(6)[[3, 17, 40, 63]]
+    p0 = np.array(d.parameters)
+    O = np.array(d.log_derivatives(cfg))
+    assert O.shape == (4, len(p0))
+    eps = 1e-6
+    for k in range(len(p0)):
+        step = np.zeros_like(p0)
+        step[k] = eps
+        d.parameters = p0 + step
+        up = np.array(d.log_psi(cfg))
+        d.parameters = p0 - step
+        down = np.array(d.log_psi(cfg))
+        np.testing.assert_allclose(O[:, k], (up - down) / (2 * eps), rtol=1e-6, atol=1e-7)
+    d.parameters = p0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+@pytest.mark.parametrize("solver", ["dense", "cg"])
+def test_sr_step_matches_dense_solve(dtype, solver):
+    rng = np.random.default_rng(0)
+    ns, npar = 300, 80
+    O = rng.normal(size=(ns, npar)) * rng.uniform(0.01, 1.0, size=npar)
+    if dtype == np.complex128:
+        O = O + 1j * rng.normal(size=(ns, npar)) * 0.3
+    O = O - O.mean(axis=0)
+    g = O.conj().T @ rng.normal(size=ns) / ns
+    eps = 0.01
+    S = O.conj().T @ O / ns + eps * np.eye(npar)
+    x_ref = np.linalg.solve(S, g)
+    r = E.sr_solve(O.astype(dtype), g.astype(dtype), eps, solver, 1e-12, 10000, 1)
+    assert r["dense"] == (solver == "dense")
+    assert r["residual"] <= 1e-12
+    np.testing.assert_allclose(r["x"], x_ref, rtol=0, atol=1e-9 * np.abs(x_ref).max())
+    if solver == "dense":
+        assert r["iterations"] <= 5  # the single-precision factor is nearly exact
+    r2 = E.sr_solve(O.astype(dtype), g.astype(dtype), eps, solver, 1e-12, 10000, 2)
+    assert np.array_equal(r["x"], r2["x"])
+
+
+def vmc_json(*args):
+    res = run_physml("vmc", *args, "--json", "-q")
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+@pytest.mark.parametrize("args,rel", [
+    (["--size", "12", "--h", "1.0"], 2e-4),
+    (["--size", "12", "--h", "0.5", "--complex"], 2e-4),
+    (["--hamiltonian", "heisenberg", "--size", "12"], 1e-3),
+    (["--hamiltonian", "heisenberg", "--size", "12", "--ansatz", "jastrow"], 5e-3),
+    (["--hamiltonian", "heisenberg", "--lattice", "square", "--size", "4", "--diag-shift", "0.1",
+      "--lr", "0.02", "--iterations", "400"], 1e-2),
+])
+def test_vmc_energy_close_to_exact(args, rel):
+    r = vmc_json(*args, "--seed", "3", "--iterations", "300", "--threads", "2")
+    e, err, e0 = r["energy"], r["energy_err"], r["exact"]
+    assert e0 is not None and err > 0
+    assert e >= e0 - 4 * err  # variational: never below the ground state beyond noise
+    assert (e - e0) / abs(e0) <= rel, (e, e0)
+    assert 0.01 < r["acceptance"] < 0.95 and abs(r["rhat"] - 1) < 0.1
+
+
+def test_tfim_observables_match_exact():
+    args = ["--hamiltonian", "tfim", "--size", "10", "--h", "0.8"]
+    r = vmc_json("--iterations", "300", "--seed", "1", "--measure-samples", "20000", *args)
+    ex = json.loads(run_physml("exact", *args, "--json").stdout)
+    assert abs(r["sx"] - ex["sx"]) <= 4 * r["sx_err"] + 2e-3
+    np.testing.assert_allclose(r["zz"], ex["zz"], atol=0.03)
+    assert abs(r["magnetization"]) <= 4 * r["magnetization_err"] + 1e-9  # Z2 symmetric state
+
+
+def test_same_result_for_one_and_two_threads(workdir):
+    args = ["--size", "10", "--iterations", "15", "--seed", "4"]
+    one = vmc_json(*args, "--threads", "1", "--output", "a.h5")
+    two = vmc_json(*args, "--threads", "2", "--output", "b.h5")
+    for k in ("energy", "energy_err", "variance", "acceptance", "zz"):
+        assert one[k] == two[k], k
+    with h5py.File("a.h5") as a, h5py.File("b.h5") as b:
+        assert np.array_equal(a["parameters"][()], b["parameters"][()])
+        assert np.array_equal(a["energy"][()], b["energy"][()])
+
+
+@pytest.mark.parametrize("optimizer", ["sr", "adam"])
+def test_resume_continues_exactly(workdir, optimizer):
+    args = ["--hamiltonian", "heisenberg", "--size", "8", "--seed", "2", "--optimizer", optimizer,
+            "--lr", "0.02" if optimizer == "sr" else "0.01"]
+    straight = vmc_json(*args, "--iterations", "20", "--output", "straight.h5")
+    vmc_json(*args, "--iterations", "12", "--output", "parts.h5")
+    resumed = vmc_json(*args, "--iterations", "8", "--output", "parts.h5", "--resume")
+    assert resumed["iterations"] == 20
+    assert resumed["energy"] == straight["energy"]
+    with h5py.File("straight.h5") as a, h5py.File("parts.h5") as b:
+        assert a.attrs["physml_schema"] == "physml.vmc/1"
+        assert np.array_equal(a["parameters"][()], b["parameters"][()])
+        assert np.array_equal(a["energy"][()], b["energy"][()])
+        assert len(b["variance"]) == 20 and b["chains"].shape == (16, 8)
+
+
+def test_output_file_and_plot(workdir):
+    r = vmc_json("--size", "8", "--iterations", "10", "--ansatz", "rbm", "--complex",
+                 "--output", "run.h5", "--plot", "conv.png")
+    assert os.path.getsize("conv.png") > 1000
+    with h5py.File("run.h5") as f:
+        assert f["parameters"].dtype == np.complex128
+        assert f.attrs["energy"] == r["energy"] and f.attrs["complete"]
+        assert len(f["zz"]) == 8 and len(f["energy"]) == 10
+    info = json.loads(run_physml("info", "run.h5", "--json").stdout)
+    assert info["schema"] == "physml.vmc/1"
+
+
+def test_sigterm_leaves_a_resumable_run(workdir):
+    cmd = [sys.executable, "-m", "physml_cli", "vmc", "--size", "16", "--iterations", "100000",
+           "--output", "run.h5", "-q", "--threads", "1"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 128 + signal.SIGTERM, err
+    assert "continue with --resume" in err
+    with h5py.File("run.h5") as f:
+        done = int(f.attrs["iterations"])
+        assert done > 0 and not f.attrs["complete"]
+    r = vmc_json("--size", "16", "--iterations", "3", "--output", "run.h5", "--resume")
+    assert r["iterations"] == done + 3
+
+
+BAD_VMC = [
+    (["--hamiltonian", "ising"], "unknown --hamiltonian"),
+    (["--size", "1"], "at least 2"),
+    (["--lattice", "kagome"], "unknown --lattice"),
+    (["--samples", "8", "--chains", "16"], "at least --chains"),
+    (["--lr", "0"], "--lr must be > 0"),
+    (["--lr", "-1"], "--lr must be > 0"),
+    (["--diag-shift", "0"], "--diag-shift must be > 0"),
+    (["--ansatz", "cnn"], "unknown --ansatz"),
+    (["--alpha", "0"], "--alpha must be > 0"),
+    (["--sampler", "exchange"], "does not conserve"),
+    (["--hamiltonian", "heisenberg", "--lattice", "triangular", "--size", "3", "--marshall"],
+     "bipartite"),
+    (["--ansatz", "ffn", "--complex"], "--complex is available"),
+    (["--ansatz", "ffn", "--architecture", "dense:x"], "dense"),
+    (["--iterations", "-1"], "--iterations"),
+    (["--optimizer", "lbfgs"], "unknown --optimizer"),
+    (["--resume"], "--resume needs --output"),
+    (["--output", "missing.h5", "--resume"], "no missing.h5"),
+    (["--output", "nodir/run.h5"], "does not exist"),
+    (["--lr", "nan"], "finite"),
+]
+
+
+@pytest.mark.parametrize("args,fragment", BAD_VMC)
+def test_bad_vmc_input(workdir, args, fragment):
+    res = run_physml("vmc", "--size", "6", "--iterations", "2", *args)
+    assert_clean_failure(res, workdir, fragment)
+
+
+def test_resume_refuses_other_settings_and_damaged_files(workdir):
+    assert run_physml("vmc", "--size", "6", "--iterations", "2", "-o", "run.h5").returncode == 0
+    res = run_physml("vmc", "--size", "8", "--iterations", "2", "-o", "run.h5", "--resume")
+    assert_clean_failure(res, workdir, "size=6", keep=("run.h5",))
+    with open("bad.h5", "wb") as f:
+        f.write(b"not hdf5")
+    res = run_physml("vmc", "--size", "6", "--iterations", "2", "-o", "bad.h5", "--resume")
+    assert_clean_failure(res, workdir, "not a readable HDF5", keep=("run.h5", "bad.h5"))
+    res = run_physml("vmc", "--size", "6", "--iterations", "2", "-o", "run.h5")
+    assert_clean_failure(res, workdir, "exists", keep=("run.h5", "bad.h5"))
