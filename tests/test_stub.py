@@ -15,6 +15,9 @@ def stub_names():
             top.add(node.name)
         if isinstance(node, ast.ClassDef):
             members[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+            for base in node.bases:  # a stub class may inherit its members from another
+                if isinstance(base, ast.Name) and base.id in members:
+                    members[node.name] |= members[base.id]
     return top, members
 
 

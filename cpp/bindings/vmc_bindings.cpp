@@ -169,7 +169,7 @@ void bind_sr(py::module_& m) {
           const SrStep<T> r = solve_sr<T>(Oc, g, s, Eigen::Matrix<T, Eigen::Dynamic, 1>());
           py::dict d;
           d["x"] = r.x;
-          d["dense"] = r.dense;
+          d["method"] = r.method;
           d["iterations"] = r.iterations;
           d["residual"] = r.residual;
           return d;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <complex>
+#include <tuple>
+#include <utility>
 #include <stdexcept>
 #include <vector>
 
@@ -11,16 +13,17 @@ namespace physml::vmc {
 SrSolver parse_sr_solver(const std::string& name) {
   if (name == "auto") return SrSolver::Auto;
   if (name == "dense") return SrSolver::Dense;
+  if (name == "kernel") return SrSolver::Kernel;
   if (name == "cg") return SrSolver::ConjugateGradient;
-  throw std::invalid_argument("unknown SR solver '" + name + "' (choose auto, dense, cg)");
+  throw std::invalid_argument("unknown SR solver '" + name + "' (choose auto, dense, kernel, cg)");
 }
 
-bool dense_is_cheaper(long n_samples, long n_params) {
-  // Single-precision GEMM runs ~4x faster per multiply-add than the memory-bound products
-  // of CG in double; about 100 CG iterations (two products each) are typical for eps ~ 0.01.
-  const double dense = 0.25 * 0.5 * double(n_samples) * n_params * n_params;
-  const double cg = 100.0 * 2.0 * double(n_samples) * n_params;
-  return dense < cg && n_params <= 8000;
+SrSolver choose_sr_solver(long n_samples, long n_params) {
+  // The single-precision Gram matrix is formed with GEMM (compute-bound, ~4x the speed per
+  // multiply-add of CG's memory-bound products in double) and is the smaller of P x P and
+  // N_s x N_s; past a few thousand rows its memory and O(n^3) factorisation stop paying.
+  if (n_params <= n_samples) return n_params <= 8000 ? SrSolver::Dense : SrSolver::ConjugateGradient;
+  return n_samples <= 16000 ? SrSolver::Kernel : SrSolver::ConjugateGradient;
 }
 
 namespace {
@@ -57,6 +60,21 @@ void apply_shifted_s(const RowMatrix<T>& Oc, const Vec<T>& v, double eps, int th
   y = y / double(ns) + eps * v;
 }
 
+// y = (Oc (Oc^dagger v)) / Ns + eps v: the same Gram matrix in sample space (N_s x N_s).
+template <class T>
+void apply_shifted_kernel(const RowMatrix<T>& Oc, const Vec<T>& v, double eps, int threads, Vec<T>& w, Vec<T>& y) {
+  const long ns = Oc.rows(), np = Oc.cols();
+  w.resize(np);
+  y.resize(ns);
+  for_blocks(np, kColBlock, threads, [&](long c0, long c1) {
+    w.segment(c0, c1 - c0).noalias() = Oc.middleCols(c0, c1 - c0).adjoint() * v;
+  });
+  for_blocks(ns, kRowBlock, threads, [&](long r0, long r1) {
+    y.segment(r0, r1 - r0).noalias() = Oc.middleRows(r0, r1 - r0) * w;
+  });
+  y = y / double(ns) + eps * v;
+}
+
 template <class T>
 double real_dot(const Vec<T>& a, const Vec<T>& b) {
   return std::real(a.dot(b));
@@ -65,20 +83,24 @@ double real_dot(const Vec<T>& a, const Vec<T>& b) {
 template <class T> struct Single { using type = float; };
 template <> struct Single<std::complex<double>> { using type = std::complex<float>; };
 
-// Cholesky factor of S + eps I in single precision, as CG's preconditioner. Only the lower
-// triangle is formed, column block by column block.
+// Cholesky factor of S + eps I (or, in sample space, of Oc Oc^dagger / N_s + eps I) in single
+// precision, as CG's preconditioner. Only the lower triangle is formed, block by block.
 template <class T>
 class SinglePrecisionCholesky {
  public:
   using F = typename Single<T>::type;
   using Matrix = Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic>;
 
-  SinglePrecisionCholesky(const RowMatrix<T>& Oc, double eps, int threads) {
+  SinglePrecisionCholesky(const RowMatrix<T>& Oc, double eps, int threads, bool sample_space) {
     const long ns = Oc.rows(), np = Oc.cols();
-    const Eigen::Matrix<F, Eigen::Dynamic, Eigen::Dynamic> Of = Oc.template cast<F>() / F(std::sqrt(double(ns)));
-    Matrix S(np, np);
-    for_blocks(np, kGramBlock, threads, [&](long c0, long c1) {
-      S.block(c0, c0, np - c0, c1 - c0).noalias() = Of.middleCols(c0, np - c0).adjoint() * Of.middleCols(c0, c1 - c0);
+    const long n = sample_space ? ns : np;
+    // Sample space wants rows of Oc as columns: transpose once, conjugating, so that both
+    // cases are the same product B^dagger B.
+    const Matrix B = sample_space ? Matrix(Oc.adjoint().template cast<F>() / F(std::sqrt(double(ns))))
+                                  : Matrix(Oc.template cast<F>() / F(std::sqrt(double(ns))));
+    Matrix S(n, n);
+    for_blocks(n, kGramBlock, threads, [&](long c0, long c1) {
+      S.block(c0, c0, n - c0, c1 - c0).noalias() = B.middleCols(c0, n - c0).adjoint() * B.middleCols(c0, c1 - c0);
     });
     S.diagonal().array() += F(eps);
     llt_.compute(S);
@@ -109,20 +131,21 @@ class DiagonalPreconditioner {
   Eigen::VectorXd inv_;
 };
 
-template <class T, class Preconditioner>
-void conjugate_gradient(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSettings& st, const Preconditioner& M,
-                        SrStep<T>& out) {
-  const double target = st.tol * g.norm();
-  Vec<T>& x = out.x;
-  Vec<T> u, Ap, r, z, p;
-  apply_shifted_s(Oc, x, st.diag_shift, st.threads, u, Ap);
-  r = g - Ap;
+// Preconditioned CG for (A) x = b with A Hermitian positive definite, from x; returns the
+// iterations used and the final relative residual.
+template <class T, class Op, class Preconditioner>
+std::pair<int, double> conjugate_gradient(Op&& apply_a, const Vec<T>& b, const Preconditioner& M, double tol,
+                                          int max_iter, Vec<T>& x) {
+  const double target = tol * b.norm();
+  Vec<T> Ap, r, z, p;
+  apply_a(x, Ap);
+  r = b - Ap;
   z = M.apply(r);
   p = z;
   double rz = real_dot(r, z), rr = real_dot(r, r);
   int it = 0;
-  while (std::sqrt(rr) > target && it < st.max_iter) {
-    apply_shifted_s(Oc, p, st.diag_shift, st.threads, u, Ap);
+  while (std::sqrt(rr) > target && it < max_iter) {
+    apply_a(p, Ap);
     const double alpha = rz / real_dot(p, Ap);
     x += alpha * p;
     r -= alpha * Ap;
@@ -133,8 +156,7 @@ void conjugate_gradient(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSetting
     rr = real_dot(r, r);
     ++it;
   }
-  out.iterations = it;
-  out.residual = std::sqrt(rr) / g.norm();
+  return {it, std::sqrt(rr) / b.norm()};
 }
 
 }  // namespace
@@ -150,17 +172,44 @@ SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSettings& st
     out.x.setZero();
     return out;
   }
-  const bool dense = st.solver == SrSolver::Dense ||
-                     (st.solver == SrSolver::Auto && dense_is_cheaper(ns, np));
-  if (dense) {
-    const SinglePrecisionCholesky<T> M(Oc, st.diag_shift, st.threads);
+  const SrSolver solver = st.solver == SrSolver::Auto ? choose_sr_solver(ns, np) : st.solver;
+  Vec<T> tmp;
+  auto param_op = [&](const Vec<T>& v, Vec<T>& y) { apply_shifted_s(Oc, v, st.diag_shift, st.threads, tmp, y); };
+  if (solver == SrSolver::Kernel) {
+    // Woodbury: (Oc^+ Oc / Ns + eps)^-1 g = (g - Oc^+ y) / eps with (Oc Oc^+ / Ns + eps) y = Oc g / Ns,
+    // an N_s x N_s system: the cheap one when parameters outnumber samples.
+    const SinglePrecisionCholesky<T> M(Oc, st.diag_shift, st.threads, true);
     if (M.ok()) {
-      out.dense = true;
-      conjugate_gradient(Oc, g, st, M, out);
+      Vec<T> b(ns), y = Vec<T>::Zero(ns), w;
+      for_blocks(ns, kRowBlock, st.threads, [&](long r0, long r1) {
+        b.segment(r0, r1 - r0).noalias() = Oc.middleRows(r0, r1 - r0) * g;
+      });
+      b /= double(ns);
+      auto kernel_op = [&](const Vec<T>& v, Vec<T>& out) { apply_shifted_kernel(Oc, v, st.diag_shift, st.threads, w, out); };
+      out.iterations = conjugate_gradient<T>(kernel_op, b, M, st.tol, st.max_iter, y).first;
+      Vec<T> Oy(np);
+      for_blocks(np, kColBlock, st.threads, [&](long c0, long c1) {
+        Oy.segment(c0, c1 - c0).noalias() = Oc.middleCols(c0, c1 - c0).adjoint() * y;
+      });
+      out.x = (g - Oy) / st.diag_shift;
+      Vec<T> check;
+      param_op(out.x, check);
+      out.residual = (check - g).norm() / g.norm();
+      out.method = "kernel";
       return out;
     }
   }
-  conjugate_gradient(Oc, g, st, DiagonalPreconditioner<T>(Oc, st.diag_shift, st.threads), out);
+  if (solver == SrSolver::Dense) {
+    const SinglePrecisionCholesky<T> M(Oc, st.diag_shift, st.threads, false);
+    if (M.ok()) {
+      std::tie(out.iterations, out.residual) = conjugate_gradient<T>(param_op, g, M, st.tol, st.max_iter, out.x);
+      out.method = "dense";
+      return out;
+    }
+  }
+  const DiagonalPreconditioner<T> M(Oc, st.diag_shift, st.threads);
+  std::tie(out.iterations, out.residual) = conjugate_gradient<T>(param_op, g, M, st.tol, st.max_iter, out.x);
+  out.method = "cg";
   return out;
 }
 

@@ -4,10 +4,12 @@
 // with O_c the centred log-derivatives of the N_s samples (one row each). Both solvers are
 // conjugate gradient in double precision on products S v = O_c^dagger (O_c v) / N_s, to the
 // same tolerance; they differ in the preconditioner:
-//  - dense (while parameters are few): S + eps I formed and Cholesky-factorised in single
+//  - dense (parameters fewer than samples): S + eps I formed and Cholesky-factorised in single
 //    precision, at twice the speed of double; as a preconditioner it is nearly exact, so CG
 //    then needs a handful of iterations, and its rounding never reaches the solution;
-//  - cg (many parameters): the diagonal of S only, so S (P x P) is never formed.
+//  - kernel (parameters outnumber samples): the same in sample space, on the N_s x N_s matrix
+//    O_c O_c^dagger / N_s + eps I, with x from the Woodbury identity (as in "minSR");
+//  - cg: the diagonal of S only, so no P x P or N_s x N_s matrix is ever formed.
 // Products run over fixed column/row blocks, so x does not depend on the thread count.
 #include <Eigen/Dense>
 #include <string>
@@ -17,7 +19,7 @@ namespace physml::vmc {
 template <class T>
 using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-enum class SrSolver { Auto, Dense, ConjugateGradient };
+enum class SrSolver { Auto, Dense, Kernel, ConjugateGradient };
 SrSolver parse_sr_solver(const std::string& name);
 
 struct SrSettings {
@@ -31,7 +33,7 @@ struct SrSettings {
 template <class T>
 struct SrStep {
   Eigen::Matrix<T, Eigen::Dynamic, 1> x;
-  bool dense = false;   // Cholesky-preconditioned
+  std::string method;   // dense, kernel or cg
   int iterations = 0;   // CG iterations
   double residual = 0; // |(S + eps I) x - g| / |g|
 };
@@ -41,8 +43,7 @@ template <class T>
 SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Eigen::Matrix<T, Eigen::Dynamic, 1>& g,
                    const SrSettings& settings, const Eigen::Matrix<T, Eigen::Dynamic, 1>& x0);
 
-// The dense preconditioner pays while single-precision S is cheaper than ~100 CG iterations
-// in double and fits in memory comfortably.
-bool dense_is_cheaper(long n_samples, long n_params);
+// What auto picks for N_s samples and P parameters.
+SrSolver choose_sr_solver(long n_samples, long n_params);
 
 }  // namespace physml::vmc

@@ -184,12 +184,26 @@ class VmcDriver:
     def measure(self, samples_per_chain: int) -> dict:
         """Fresh samples: {'energy', 'm', 'm_abs', 'm2', 'sx'} (each {'mean', 'error',
         'variance', 'rhat'}), 'energy_imag', 'acceptance', 'zz', 'samples'."""
-    parameters: np.ndarray
+    @property
+    def parameters(self) -> np.ndarray: ...
+    @parameters.setter
+    def parameters(self, value: np.ndarray) -> None: ...
     @property
     def n_params(self) -> int: ...
-    iteration: int
-    configs: npt.NDArray[np.int8]
-    optimizer_state: list[np.ndarray]
+    @property
+    def iteration(self) -> int: ...
+    @iteration.setter
+    def iteration(self, value: int) -> None: ...
+    @property
+    def configs(self) -> npt.NDArray[np.int8]:
+        """Each chain's current configuration (rows of +-1)."""
+    @configs.setter
+    def configs(self, value: npt.ArrayLike) -> None: ...
+    @property
+    def optimizer_state(self) -> list[np.ndarray]:
+        """[Adam first moment, Adam second moment, previous SR solution]."""
+    @optimizer_state.setter
+    def optimizer_state(self, value: Sequence[np.ndarray]) -> None: ...
     def local_energies(self, configs: npt.ArrayLike) -> list: ...
     def log_derivatives(self, configs: npt.ArrayLike) -> np.ndarray: ...
     def log_psi(self, configs: npt.ArrayLike) -> list: ...
@@ -198,4 +212,4 @@ class VmcDriverComplex(VmcDriver): ...
 
 def sr_solve(O: np.ndarray, g: np.ndarray, diag_shift: float, solver: str = "auto",
              tol: float = 1e-10, max_iter: int = 10000, threads: int = 1) -> dict:
-    """Solve (O^H O / Ns + diag_shift I) x = g: {'x', 'dense', 'iterations', 'residual'}."""
+    """Solve (O^H O / Ns + diag_shift I) x = g: {'x', 'method', 'iterations', 'residual'}."""

@@ -545,7 +545,8 @@ def exact(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: 
 @click.option("--diag-shift", type=float, default=0.01, show_default=True,
               help="SR: shift added to the diagonal of S.")
 @click.option("--sr-solver", default="auto", show_default=True,
-              help="SR: dense (Cholesky-preconditioned CG), cg (matrix-free) or auto.")
+              help="SR: dense (Cholesky-preconditioned CG in parameter space), kernel (the same "
+                   "in sample space), cg (matrix-free) or auto (the cheaper of dense/kernel).")
 @click.option("--cg-tol", type=float, default=1e-6, show_default=True,
               help="SR: relative residual at which CG stops.")
 @click.option("--measure-samples", type=int, default=4096, show_default=True,

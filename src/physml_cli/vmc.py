@@ -19,7 +19,7 @@ from .errors import PhysmlError
 ANSATZE = ("rbm", "jastrow", "ffn")
 SAMPLERS = ("auto", "local", "exchange")
 OPTIMIZERS = ("sgd", "adam", "sr")
-SR_SOLVERS = ("auto", "dense", "cg")
+SR_SOLVERS = ("auto", "dense", "kernel", "cg")
 # Models whose Hamiltonian conserves the total magnetization.
 CONSERVING = ("heisenberg", "xxz", "j1j2")
 HISTORY = ("energy", "energy_err", "variance", "acceptance", "rhat", "cg_iterations", "wall_s")
