@@ -28,6 +28,7 @@ test: install-test
 
 bench: install
 	$(BIN)/python benchmarks/bench_mc.py
+	$(BIN)/python benchmarks/bench_vmc.py
 
 clean:
 	rm -rf build dist $(VENV) demo
