@@ -577,6 +577,63 @@ def vmc(iterations: int, measure_samples: int, threads: int | None, output: str 
             as_json=as_json, plot=plot, quiet=quiet, command_line=_command_line())
 
 
+@cli.command("detect-transition")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--method", "methods", multiple=True, default=("all",), show_default=True,
+              help="binder, peaks, supervised, confusion, pca, autoencoder or all (repeatable).")
+@click.option("--bootstrap", type=int, default=100, show_default=True,
+              help="Bootstrap samples for the error bars.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--nu", default="1", show_default=True,
+              help="Exponent of T(L) = T_c + a L^(-1/nu), or 'fit' (four sizes or more).")
+@click.option("--window", default=None,
+              help="supervised: train on T <= a and T >= b, as 'a,b' [lowest and highest "
+                   "quarter of the temperatures].")
+@click.option("--epochs", type=int, default=20, show_default=True,
+              help="Training epochs of the networks (and of each confusion trial).")
+@click.option("--threads", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the estimates as JSON on stdout.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="PNG with one panel per method.")
+def detect_transition(files: tuple[str, ...], methods: tuple[str, ...], bootstrap: int, seed: int,
+                      nu: str, window: str | None, epochs: int, threads: int | None,
+                      as_json: bool, plot: str | None) -> None:
+    """Locate a phase transition from simulate datasets (several sizes of one model)."""
+    from . import parsing, transition
+    from .commands_transition import run_detect
+
+    chosen: list[str] = []
+    for m in methods:
+        for name in m.split(","):
+            if name == "all":
+                chosen += list(transition.METHODS)
+            elif name in transition.METHODS:
+                chosen.append(name)
+            else:
+                raise PhysmlError(f"unknown --method {name!r} "
+                                  f"(choose {', '.join(transition.METHODS)} or all)")
+    chosen = list(dict.fromkeys(chosen))
+    if bootstrap < 0 or epochs < 1:
+        raise PhysmlError("--bootstrap must be >= 0 and --epochs >= 1")
+    nu_value: float | None = None
+    if nu != "fit":
+        try:
+            nu_value = float(nu)
+        except ValueError:
+            raise PhysmlError(f"--nu {nu!r}: expected a number or 'fit'") from None
+        if not (nu_value > 0 and nu_value < float("inf")):
+            raise PhysmlError(f"--nu must be > 0 (got {nu})")
+    bounds = None
+    if window is not None:
+        w = parsing.number_grid(window, "--window")
+        if len(w) != 2 or not w[0] < w[1]:
+            raise PhysmlError("--window: expected 'a,b' with a < b")
+        bounds = (w[0], w[1])
+    run_detect(files=list(files), methods=chosen, bootstrap=bootstrap, seed=seed, nu=nu_value,
+               window=bounds, epochs=epochs, threads=_threads(threads), as_json=as_json,
+               plot=plot)
+
+
 @cli.command()
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")

@@ -94,6 +94,44 @@ def vmc_convergence(history: dict, exact: float | None, path: str) -> None:
     _save(fig, path)
 
 
+def transition_panels(results: dict, exact: float | None, path: str) -> None:
+    """One panel per method: its curves per size and the temperature read off them."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(results)
+    cols = min(3, n)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.8 * rows), constrained_layout=True,
+                             squeeze=False)
+    labels = {"binder": "Binder cumulant U", "peaks": "C/N (solid), χ/N (dashed)",
+              "supervised": "P(ordered)", "confusion": "accuracy (T* trial)",
+              "pca": "mean |leading PC| / √N", "autoencoder": "mean |latent|"}
+    for ax, (m, r) in zip(axes.flat, results.items()):
+        for L, curve in r["curves"].items():
+            if m == "binder":
+                ax.errorbar(curve[0], curve[1], yerr=curve[2], marker="o", ms=3, label=f"L={L}")
+            elif m == "peaks":
+                line, = ax.plot(curve[0], curve[1], marker="o", ms=3, label=f"L={L}")
+                ax.plot(curve[0], curve[2] / max(curve[2].max(), 1e-300) * curve[1].max(), "--",
+                        color=line.get_color())
+            else:
+                ax.plot(curve[0], curve[1], marker="o", ms=3, label=f"L={L}")
+        if m == "supervised":
+            ax.axhline(0.5, color="gray", lw=0.8)
+        ax.axvline(r["tc"], color="r", lw=1, label=f"T_c = {r['tc']:.4f}")
+        if exact is not None:
+            ax.axvline(exact, color="k", ls=":", lw=1, label="exact")
+        ax.set_title(m)
+        ax.set_xlabel("T")
+        ax.set_ylabel(labels.get(m, m))
+        ax.legend(fontsize=7)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    _save(fig, path)
+
+
 def _save(fig, path: str) -> None:
     import matplotlib.pyplot as plt
     tmp = path + ".tmp.png"

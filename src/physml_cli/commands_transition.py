@@ -1,0 +1,72 @@
+"""``physml detect-transition`` once arguments are valid: run the methods, report, plot."""
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from rich.table import Table
+
+from . import report, schema, transition, transition_data
+from .errors import PhysmlError
+
+ONSAGER = 2.0 / math.log(1.0 + math.sqrt(2.0))
+
+
+def reference_tc(attrs: dict) -> float | None:
+    """The exact T_c where one is known: the 2D square Ising model at h = 0 (Onsager)."""
+    if attrs.get("model") == "ising" and attrs.get("lattice") == "square" and not attrs.get("h"):
+        return ONSAGER * float(attrs.get("J", 1.0))
+    return None
+
+
+def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: int,
+               nu: float | None, window: tuple[float, float] | None, epochs: int, threads: int,
+               as_json: bool, plot: str | None) -> None:
+    if plot:
+        schema.check_writable(plot)
+    data = transition_data.load(files)
+    ctx = transition.Context(data=data, bootstrap=bootstrap, seed=seed, nu=nu, window=window,
+                             epochs=epochs, threads=threads)
+    explicit = len(methods) < len(transition.METHODS)
+    results: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    for m in methods:
+        try:
+            results[m] = transition.RUNNERS[m](ctx)
+        except transition.Skipped as exc:
+            if explicit:
+                raise PhysmlError(str(exc)) from None
+            ctx.warnings.append(f"{m} skipped: {exc}")
+    if not results:
+        raise PhysmlError("no method could run: " + "; ".join(ctx.warnings))
+    first = data[0].attrs
+    exact = reference_tc(first)
+    out = {"model": first.get("model"), "lattice": first.get("lattice"),
+           "sizes": [d.L for d in data], "exact_tc": exact,
+           "methods": {m: {k: v for k, v in r.items() if k != "curves"} for m, r in results.items()},
+           "warnings": ctx.warnings, "wall_s": round(time.perf_counter() - t0, 3)}
+    if exact is not None:
+        for r in out["methods"].values():
+            r["relative_deviation"] = (r["tc"] - exact) / exact
+    if plot:
+        from . import plotting
+        plotting.transition_panels(results, exact, plot)
+    for w in ctx.warnings:
+        report.stderr.print(f"warning: {w}", highlight=False, markup=False)
+    if as_json:
+        report.print_json(out)
+        return
+    table = Table(title=f"{out['model']} on the {out['lattice']} lattice, L = "
+                        f"{', '.join(map(str, out['sizes']))}")
+    for col in ("method", "T_c", "error", "per size") + (("vs exact",) if exact else ()):
+        table.add_column(col)
+    for m, r in out["methods"].items():
+        sizes = ", ".join(f"{k}: {v['t']:.4f}" for k, v in r["per_size"].items() if v["t"] is not None)
+        row = [m, f"{r['tc']:.5f}", "-" if r["tc_err"] is None else f"{r['tc_err']:.5f}", sizes]
+        if exact:
+            row.append(f"{100 * r['relative_deviation']:+.2f}%")
+        table.add_row(*row)
+    report.stdout_console().print(table)
+    if exact:
+        report.stderr.print(f"exact T_c = {exact:.6f} (Onsager)", highlight=False)
