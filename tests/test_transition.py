@@ -137,3 +137,19 @@ def test_bad_transition_input(small_ising, workdir):
     assert_clean_failure(run_physml("detect-transition", "cold8.h5", "potts.h5"), workdir,
                          "one model and lattice",
                          keep=("junk.h5", "cold8.h5", "cold12.h5", "potts.h5"))
+
+
+def test_potts_works_unchanged(workdir):
+    res = run_physml("simulate", "--model", "potts", "--q", "3", "--size", "8,12,16",
+                     "--temperatures", "0.8:1.2:21", "--algorithm", "wolff", "--thermalize", "500",
+                     "--sweeps", "8000", "--measure-every", "4", "--save-configs", "120", "--seed",
+                     "3", "-q", "-o", "potts.h5")
+    assert res.returncode == 0, res.stderr
+    res = run_physml("detect-transition", "potts_L8.h5", "potts_L12.h5", "potts_L16.h5",
+                     "--method", "binder,peaks,pca", "--bootstrap", "30", "--json")
+    assert res.returncode == 0, res.stderr
+    r = json.loads(res.stdout)
+    exact = 1.0 / math.log(1.0 + math.sqrt(3.0))  # q = 3 Potts on the square lattice
+    assert r["model"] == "potts" and r["exact_tc"] is None
+    for name, m in r["methods"].items():
+        assert abs(m["tc"] - exact) / exact < 0.03, (name, m["tc"])

@@ -160,17 +160,20 @@ def _train(X: np.ndarray, y: np.ndarray, arch: str, loss: str, ctx: Context, see
 
 
 def _window(ctx: Context, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Training temperatures: --window's, or the lowest and highest quarter of the scan."""
     if ctx.window is None:
         q = max(1, len(T) // 4)
         return T <= np.sort(T)[q - 1], T >= np.sort(T)[-q]
-    lo, hi = ctx.window
-    low, high = T <= lo, T >= hi
+    low, high = T <= ctx.window[0], T >= ctx.window[1]
     if not low.any() or not high.any():
-        raise Skipped(f"supervised: no temperatures below {lo:g} or above {hi:g} to train on")
+        raise Skipped(f"supervised: no temperatures below {ctx.window[0]:g} or above "
+                      f"{ctx.window[1]:g} to train on")
     return low, high
 
 
 def supervised(ctx: Context) -> dict[str, Any]:
+    """Carrasquilla-Melko with labels from the data: trained on configurations far below and
+    above the transition, P(ordered) = 1/2 marks T_c(L)."""
     def scores(d: SizeData, k: int) -> np.ndarray:
         F = features(d)
         low, high = _window(ctx, d.temperatures)
@@ -279,7 +282,10 @@ def confusion(ctx: Context) -> dict[str, Any]:
             if rng is not None:
                 c = c[:, rng.integers(0, c.shape[1], size=c.shape[1])]
             per[str(d.L)] = _interior_peak(trials[d.L], c.mean(axis=1))
-        return per, _extrapolated(ctx, per)
+        # The accuracy maximum is broad: an extrapolation would amplify its noise, so T_c is
+        # the largest size's value.
+        found = [v for v in per.values() if v is not None]
+        return per, found[-1] if found else None
 
     out = _bootstrap(ctx, estimate, "confusion")
     out["curves"] = {d.L: (trials[d.L], correct[d.L].mean(axis=1)) for d in ctx.data}
