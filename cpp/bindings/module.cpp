@@ -156,12 +156,13 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
                        double h, int q, const std::string& algorithm,
                        const std::vector<double>& temperatures, uint64_t seed,
                        bool parallel_tempering, int threads, const std::string& init,
-                       bool track_minimum, bool fast_kernel) {
+                       bool track_minimum, bool fast_kernel, const std::vector<uint32_t>& replica_ids) {
              SimulationSpec s;
              s.model = model; s.lattice = lattice; s.L = L; s.J = J; s.h = h; s.q = q;
              s.algorithm = algorithm; s.temperatures = temperatures; s.seed = seed;
              s.parallel_tempering = parallel_tempering; s.threads = threads; s.init = init;
              s.track_minimum = track_minimum; s.fast_kernel = fast_kernel;
+             s.replica_ids = replica_ids;
              return std::make_unique<Simulation>(s);
            }),
            py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0,
@@ -169,7 +170,7 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
            py::arg("temperatures") = std::vector<double>{1.0}, py::arg("seed") = 0,
            py::arg("parallel_tempering") = false, py::arg("threads") = 1,
            py::arg("init") = "random", py::arg("track_minimum") = false,
-           py::arg("fast_kernel") = true)
+           py::arg("fast_kernel") = true, py::arg("replica_ids") = std::vector<uint32_t>{})
       .def("thermalize", &Simulation::thermalize, py::arg("sweeps"),
            py::call_guard<py::gil_scoped_release>())
       .def("measure",

@@ -59,10 +59,12 @@ Simulation::Simulation(const SimulationSpec& spec)
   cluster_sites_avg_.assign(T, 0.0);
 
   const bool fast = spec.fast_kernel && rule_->wants_fast_kernel(lattice_, model_);
+  if (!spec.replica_ids.empty() && int(spec.replica_ids.size()) != T)
+    throw std::invalid_argument("one replica id per temperature is needed");
   replicas_.resize(T);
   for (int r = 0; r < T; ++r) {
     Replica& rep = replicas_[r];
-    rep.id = uint32_t(r);
+    rep.id = spec.replica_ids.empty() ? uint32_t(r) : spec.replica_ids[size_t(r)];
     rep.beta = betas_[r];
     rep.serial = Xoshiro256(key_, stream_id(rep.id, Purpose::Cluster));
     rep.spins.resize(N);

@@ -31,6 +31,10 @@ struct SimulationSpec {
   std::string init = "random";  // random | ordered
   bool track_minimum = false;
   bool fast_kernel = true;
+  // Random-stream index of each temperature (default 0, 1, ...): a shard of a temperature
+  // grid keeps the indices the temperatures have in the whole grid, so shards together
+  // reproduce the unsharded run exactly.
+  std::vector<uint32_t> replica_ids;
 };
 
 // Measurements of one call, per temperature slot, in slot order.

@@ -43,7 +43,8 @@ class Simulation:
                  q: int = 2, algorithm: str = "metropolis",
                  temperatures: Sequence[float] = ..., seed: int = 0,
                  parallel_tempering: bool = False, threads: int = 1, init: str = "random",
-                 track_minimum: bool = False, fast_kernel: bool = True) -> None: ...
+                 track_minimum: bool = False, fast_kernel: bool = True,
+                 replica_ids: Sequence[int] = ()) -> None: ...
     def thermalize(self, sweeps: int) -> None: ...
     def measure(self, sweeps: int, measure_every: int = 1,
                 snapshot_every: int = 0) -> dict[str, np.ndarray]:

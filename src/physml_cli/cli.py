@@ -63,6 +63,9 @@ def cli() -> None:
 @click.option("--overwrite", is_flag=True, help="Replace an existing output or checkpoint.")
 @click.option("--checkpoint-every", type=float, default=60.0, show_default=True,
               help="Seconds between checkpoints (0: only on SIGINT/SIGTERM).")
+@click.option("--shard", default=None,
+              help="i/n: run only the i-th of n interleaved slices of the temperature grid "
+                   "(i = 0..n-1, e.g. $SLURM_ARRAY_TASK_ID/4); combine with `physml merge`.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 def simulate(**kw: Any) -> None:
     """Lattice Monte Carlo of classical spin models, written to HDF5."""
@@ -97,7 +100,27 @@ def simulate(**kw: Any) -> None:
         raise PhysmlError("--resume and --overwrite exclude each other")
     if kw["model"] == "ising":
         kw["q"] = 2
+    kw["temperature_grid"] = temps
+    kw["shard"], kw["replica_ids"], temps = parsing.shard(kw.pop("shard"), temps)
+    if kw["shard"] and (kw["parallel_tempering"] or kw["anneal"]):
+        raise PhysmlError("--shard splits independent temperatures: not with "
+                          "--parallel-tempering or --anneal")
     _check_memory(kw["lattice"], sizes, len(temps), kw)
+    from .mpi import world
+
+    rank, size, comm = world()
+    if size > 1:
+        from .commands_simulate import run_simulate_mpi
+
+        if kw["shard"]:
+            raise PhysmlError("--shard and mpirun exclude each other (MPI shares out the grid)")
+        if kw["parallel_tempering"] or kw["anneal"]:
+            raise PhysmlError("--parallel-tempering and --anneal do not run across MPI ranks "
+                              "yet (use one rank, with threads)")
+        run_simulate_mpi(sizes=sizes, temperatures=kw["temperature_grid"], threads=threads,
+                         command_line=_command_line(), comm=comm,
+                         **{k: v for k, v in kw.items() if k not in ("shard", "replica_ids")})
+        return
     run_simulate(sizes=sizes, temperatures=temps, threads=threads,
                  command_line=_command_line(), **kw)
 
@@ -635,6 +658,24 @@ def detect_transition(files: tuple[str, ...], methods: tuple[str, ...], bootstra
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--output", "-o", required=True, help="HDF5 file for the whole grid.")
+@click.option("--overwrite", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a summary as JSON on stdout.")
+def merge(files: tuple[str, ...], output: str, overwrite: bool, as_json: bool) -> None:
+    """Combine `simulate --shard i/n` outputs into one file (as an unsharded run writes it)."""
+    from . import merge as merging
+    from . import report
+
+    r = merging.run(list(files), output, overwrite, _command_line())
+    if as_json:
+        report.print_json(r)
+    else:
+        report.stderr.print(f"{r['shards']} shards, {r['temperatures']} temperatures -> {output}",
+                            highlight=False, markup=False)
+
+
+@cli.command()
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def info(file: str, as_json: bool) -> None:
@@ -651,6 +692,10 @@ def info(file: str, as_json: bool) -> None:
 
 
 def main() -> None:
+    from .mpi import launched_rank
+
+    if launched_rank() != 0:  # under MPI only rank 0 speaks (every rank meets the same error)
+        sys.stderr = open(os.devnull, "w")
     code = 0
     try:
         cli.main(prog_name="physml", standalone_mode=False)

@@ -6,7 +6,8 @@ import sys
 from typing import Any
 
 from . import report, schema, simulate
-from .errors import PhysmlError
+from .errors import Interrupted, PhysmlError
+from .mpi import agree as mpi_agree
 from .parsing import output_for_size
 
 
@@ -86,3 +87,45 @@ def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
                           config_magnetization=np.zeros((0, 0)), summary=sim["summary"],
                           extras=sim["extras"], wall_s=float(sim["attrs"].get("wall_s", 0.0)))
     return r, out
+
+
+def run_simulate_mpi(*, sizes: list[int], temperatures: list[float], output: str,
+                     as_json: bool, plot: str | None, quiet: bool, comm: Any,
+                     **kw: Any) -> None:
+    """Under MPI: rank r of K runs the r-th interleaved slice of the temperature grid (OpenMP
+    inside), writing shard files; rank 0 then merges them into the files one process would
+    have written (same seed: identical for any K) and reports."""
+    from . import merge, parsing
+
+    rank, size = comm.Get_rank(), comm.Get_size()
+    several = len(sizes) > 1
+    finals = [output_for_size(output, L, several) for L in sizes]
+    part = _rank_name(output, rank, size)
+    error: BaseException | None = None
+    try:
+        if not kw["overwrite"]:
+            for f in finals:
+                if os.path.exists(f) and not kw["resume"]:
+                    raise PhysmlError(f"{f} exists (use --overwrite to replace it)")
+        shard, ids, mine = parsing.shard(f"{rank}/{size}", temperatures)
+        run_simulate(sizes=sizes, temperatures=mine, output=part, as_json=False, plot=None,
+                     quiet=quiet or rank != 0, **{**kw, "shard": shard, "replica_ids": ids})
+    except (PhysmlError, Interrupted) as exc:
+        error = exc
+    mpi_agree(comm, error)
+    if rank == 0:
+        for L, final in zip(sizes, finals):
+            parts = [output_for_size(_rank_name(output, r, size), L, several) for r in range(size)]
+            merge.run(parts, final, True, kw["command_line"])
+            for p in parts:
+                os.unlink(p)
+    comm.Barrier()
+    if rank == 0:  # report from the merged files, as a finished run is reported
+        run_simulate(sizes=sizes, temperatures=temperatures, output=output, as_json=as_json,
+                     plot=plot, quiet=quiet,
+                     **{**kw, "shard": "", "replica_ids": [], "resume": True, "overwrite": False})
+
+
+def _rank_name(output: str, rank: int, size: int) -> str:
+    root, ext = os.path.splitext(output)
+    return f"{root}.rank{rank}of{size}{ext or '.h5'}"

@@ -139,3 +139,21 @@ def memory_limit() -> float | None:
         return MEMORY_FRACTION * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def shard(text: str | None, temperatures: list[float]) -> tuple[str, list[int], list[float]]:
+    """--shard i/n: ("i/n", the global indices of its temperatures, its temperatures), the
+    i-th of n interleaved slices (interleaved, so that cold and hot slow runs are shared)."""
+    if text is None:
+        return "", [], temperatures
+    try:
+        i_text, n_text = text.split("/")
+        i, n = int(i_text), int(n_text)
+    except ValueError:
+        raise PhysmlError(f"--shard {text!r}: expected i/n, e.g. 0/4") from None
+    if n < 1 or not 0 <= i < n:
+        raise PhysmlError(f"--shard {text}: need 0 <= i < n")
+    if n > len(temperatures):
+        raise PhysmlError(f"--shard {text}: more shards than the {len(temperatures)} temperatures")
+    ids = list(range(i, len(temperatures), n))
+    return f"{i}/{n}", ids, [temperatures[k] for k in ids]

@@ -180,6 +180,43 @@ def read_simulation(path: str) -> dict[str, Any]:
     return out
 
 
+def read_tree(path: str, expect: str) -> dict[str, Any]:
+    """A whole physml file: {'attrs', 'datasets': {path: array}, 'group_attrs': {path: attrs},
+    'dataset_attrs': {path: attrs}} (for tools that combine files, e.g. merge)."""
+    tree: dict[str, Any] = {"datasets": {}, "group_attrs": {}, "dataset_attrs": {}}
+    with open_physml(path, expect) as f:
+        tree["attrs"] = dict(f.attrs.items())
+
+        def visit(name: str, obj: Any) -> None:
+            if isinstance(obj, h5py.Dataset):
+                tree["datasets"][name] = obj[()]
+                tree["dataset_attrs"][name] = dict(obj.attrs.items())
+            else:
+                tree["group_attrs"][name] = dict(obj.attrs.items())
+        try:
+            f.visititems(visit)
+        except (OSError, RuntimeError, KeyError) as exc:
+            raise PhysmlError(f"{path} is damaged: {exc}") from None
+    return tree
+
+
+def write_tree(path: str, tree: dict[str, Any]) -> None:
+    """Writes what read_tree returns (compressing the large per-temperature arrays)."""
+    with atomic_h5(path) as f:
+        for k, v in tree["attrs"].items():
+            f.attrs[k] = v
+        for name, attrs in sorted(tree["group_attrs"].items()):
+            g = f.require_group(name)
+            for k, v in attrs.items():
+                g.attrs[k] = v
+        for name, data in tree["datasets"].items():
+            big = np.asarray(data).size > 4096 and np.asarray(data).ndim >= 2
+            d = f.create_dataset(name, data=data, **(dict(compression="gzip", compression_opts=4)
+                                                      if big else {}))
+            for k, v in tree["dataset_attrs"].get(name, {}).items():
+                d.attrs[k] = v
+
+
 def _decode(v: Any) -> Any:
     if isinstance(v, bytes):
         v = v.decode()

@@ -24,7 +24,7 @@ from .errors import Interrupted, PhysmlError
 CHUNK_SECONDS = 0.5
 
 # Parameters that define the result; a checkpoint must agree on all of them.
-RESULT_KEYS = ("model", "lattice", "L", "J", "h", "q", "algorithm", "temperatures", "seed",
+RESULT_KEYS = ("model", "lattice", "L", "J", "h", "q", "algorithm", "temperatures", "shard", "seed",
                "thermalize", "sweeps", "measure_every", "save_configs", "parallel_tempering",
                "anneal", "init")
 
@@ -96,13 +96,15 @@ def make_engine(params: dict[str, Any], threads: int) -> Any:
         model=params["model"], lattice=params["lattice"], L=params["L"], J=params["J"],
         h=params["h"], q=params["q"], algorithm=params["algorithm"], temperatures=temps,
         seed=params["seed"], parallel_tempering=params["parallel_tempering"], threads=threads,
-        init=params["init"], track_minimum=params["anneal"])
+        init=params["init"], track_minimum=params["anneal"],
+        replica_ids=params.get("replica_ids") or [])
 
 
 def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
              command_line: str, checkpoint_every: float,
              on_progress: Callable[[int, int], None]) -> schema.SizeResult:
     """Run (or continue) one lattice size and return its results; writes checkpoints."""
+    params = {"shard": "", "replica_ids": [], **params}  # a whole grid unless told otherwise
     try:
         sim = make_engine(params, threads)
     except ValueError as exc:

@@ -1,0 +1,56 @@
+"""MPI, when physml runs under mpirun/mpiexec/srun with mpi4py installed (``pip install
+physml[mpi]``). Without it everything runs as one process, as before."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .errors import PhysmlError
+
+# Set by the launchers of Open MPI, MPICH/Hydra, Intel MPI and Slurm's PMI(x).
+_SIZE_VARS = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS")
+_RANK_VARS = ("OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK")
+
+
+def launched_size() -> int:
+    for v in _SIZE_VARS:
+        if os.environ.get(v, "").isdigit():
+            return int(os.environ[v])
+    return 1
+
+
+def launched_rank() -> int:
+    for v in _RANK_VARS:
+        if os.environ.get(v, "").isdigit():
+            return int(os.environ[v])
+    return 0
+
+
+def world() -> tuple[int, int, Any]:
+    """(rank, size, communicator); (0, 1, None) outside MPI."""
+    if launched_size() <= 1:
+        return 0, 1, None
+    try:
+        from mpi4py import MPI
+    except ImportError:
+        raise PhysmlError("started by an MPI launcher with several ranks, but mpi4py is not "
+                          "installed (pip install 'physml[mpi]')") from None
+    comm = MPI.COMM_WORLD
+    return comm.Get_rank(), comm.Get_size(), comm
+
+
+def agree(comm: Any, error: BaseException | None) -> None:
+    """Collective: raises on every rank the first error any rank met (so that none waits
+    forever for a rank that has failed)."""
+    errors = comm.allgather(None if error is None else (type(error).__name__, str(error),
+                                                         getattr(error, "signum", None)))
+    for e in errors:
+        if e is None:
+            continue
+        name, message, signum = e
+        if error is not None:
+            raise error
+        if name == "Interrupted":
+            from .errors import Interrupted
+            raise Interrupted(signum, "", message)
+        raise PhysmlError(message)

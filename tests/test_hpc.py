@@ -1,0 +1,105 @@
+"""Beyond one process: Slurm-style shards of a temperature grid with `physml merge`, and
+`mpirun -n 2 physml simulate`, both identical to one process."""
+import os
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import run_physml
+from test_cli_errors import assert_clean_failure
+
+RUN = ["--size", "8", "--temperatures", "1.5:3.5:7", "--sweeps", "2000", "--thermalize", "100",
+       "--save-configs", "20", "--seed", "5", "-q"]
+PROVENANCE = {"command_line", "created_utc", "wall_s"}
+
+
+def assert_same_file(a_path, b_path):
+    with h5py.File(a_path) as a, h5py.File(b_path) as b:
+        names = []
+        a.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+        assert len(names) > 20
+        for n in names:
+            assert np.array_equal(a[n][()], b[n][()]), n
+        for k in set(a.attrs) - PROVENANCE:
+            assert str(a.attrs[k]) == str(b.attrs[k]), k
+
+
+def test_shards_merge_into_the_unsharded_file(workdir):
+    assert run_physml("simulate", *RUN, "-o", "full.h5").returncode == 0
+    for i in range(3):
+        assert run_physml("simulate", *RUN, "--shard", f"{i}/3", "-o", f"s{i}.h5").returncode == 0
+    with h5py.File("s1.h5") as f:
+        assert np.allclose(f["temperatures"][()], np.linspace(1.5, 3.5, 7)[1::3])  # interleaved
+        assert f.attrs["shard"] == "1/3"
+    res = run_physml("merge", "s2.h5", "s0.h5", "s1.h5", "-o", "merged.h5", "--json")
+    assert res.returncode == 0, res.stderr
+    assert_same_file("full.h5", "merged.h5")
+
+
+def test_merge_refuses_gaps_overlaps_and_other_runs(workdir):
+    for i in range(2):
+        assert run_physml("simulate", *RUN, "--shard", f"{i}/2", "-o", f"s{i}.h5").returncode == 0
+    other = [a if a != "5" else "6" for a in RUN]
+    assert run_physml("simulate", *other, "--shard", "1/2", "-o", "seed6.h5").returncode == 0
+    big = [a if a != "8" else "12" for a in RUN]
+    assert run_physml("simulate", *big, "--shard", "1/2", "-o", "big.h5").returncode == 0
+    assert run_physml("simulate", *RUN, "-o", "plain.h5").returncode == 0
+    files = ("s0.h5", "s1.h5", "seed6.h5", "big.h5", "plain.h5")
+    for args, fragment in [(["s0.h5"], "shard 1/2 missing"),
+                           (["s0.h5", "s0.h5", "s1.h5"], "overlap"),
+                           (["s0.h5", "seed6.h5"], "seed=6"),
+                           (["s0.h5", "big.h5"], "L=12"),
+                           (["plain.h5"], "not a shard"),
+                           (["s0.h5", "nothere.h5"], "no such file")]:
+        assert_clean_failure(run_physml("merge", *args, "-o", "m.h5"), workdir, fragment,
+                             keep=files)
+
+
+@pytest.mark.parametrize("shard,fragment", [("3/3", "0 <= i < n"), ("x", "expected i/n"),
+                                            ("0/9", "more shards")])
+def test_bad_shards(workdir, shard, fragment):
+    assert_clean_failure(run_physml("simulate", *RUN, "--shard", shard, "-o", "s.h5"), workdir,
+                         fragment)
+
+
+def test_shard_refuses_parallel_tempering(workdir):
+    assert_clean_failure(run_physml("simulate", *RUN, "--shard", "0/2", "--parallel-tempering",
+                                    "-o", "s.h5"), workdir, "not with --parallel-tempering")
+
+
+def mpiexec():
+    here = shutil.which("mpiexec", path=os.path.dirname(sys.executable))
+    return here or shutil.which("mpiexec")
+
+
+needs_mpi = pytest.mark.skipif(
+    mpiexec() is None or subprocess.run([sys.executable, "-c", "import mpi4py"]).returncode,
+    reason="mpi4py and an MPI launcher (pip install '.[mpi]')")
+
+
+@needs_mpi
+def test_mpirun_two_ranks_equals_one_process(workdir):
+    two = ["--size", "8,12"] + RUN[2:]
+    assert run_physml("simulate", *two, "-o", "serial.h5").returncode == 0
+    res = subprocess.run([mpiexec(), "-n", "2", sys.executable, "-m", "physml_cli", "simulate",
+                          *two, "-o", "mpi.h5", "--json"], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.count('"model"') == 2  # rank 0 reports each size once
+    for L in (8, 12):
+        assert_same_file(f"serial_L{L}.h5", f"mpi_L{L}.h5")
+    assert sorted(os.listdir(".")) == ["mpi_L12.h5", "mpi_L8.h5", "serial_L12.h5", "serial_L8.h5"]
+
+
+@needs_mpi
+def test_mpirun_errors_once_and_cleanly(workdir):
+    res = subprocess.run([mpiexec(), "-n", "2", sys.executable, "-m", "physml_cli", "simulate",
+                          *RUN, "--parallel-tempering", "-o", "x.h5"], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 2
+    assert res.stderr.count("physml: error:") == 1 and "across MPI ranks" in res.stderr
+    assert os.listdir(".") == []
