@@ -103,3 +103,28 @@ def test_mpirun_errors_once_and_cleanly(workdir):
     assert res.returncode == 2
     assert res.stderr.count("physml: error:") == 1 and "across MPI ranks" in res.stderr
     assert os.listdir(".") == []
+
+
+def mpi_physml(*args, ranks=2):
+    return subprocess.run([mpiexec(), "-n", str(ranks), sys.executable, "-m", "physml_cli", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+@needs_mpi
+def test_mpirun_vmc_equals_one_process_and_resumes(workdir):
+    import json
+
+    args = ["vmc", "--hamiltonian", "heisenberg", "--size", "8", "--seed", "2", "--json", "-q"]
+    serial = run_physml(*args, "--iterations", "10", "-o", "serial.h5")
+    assert serial.returncode == 0, serial.stderr
+    first = mpi_physml(*args, "--iterations", "6", "-o", "mpi.h5")
+    assert first.returncode == 0, first.stderr
+    res = mpi_physml(*args, "--iterations", "4", "-o", "mpi.h5", "--resume")
+    assert res.returncode == 0, res.stderr
+    a, b = json.loads(serial.stdout), json.loads(res.stdout)
+    assert b["mpi_ranks"] == 2
+    for k in ("energy", "energy_err", "variance", "acceptance", "zz", "iterations"):
+        assert a[k] == b[k], k
+    with h5py.File("serial.h5") as f, h5py.File("mpi.h5") as g:
+        for name in ("parameters", "chains", "energy", "variance", "sr_x"):
+            assert np.array_equal(f[name][()], g[name][()]), name

@@ -30,6 +30,20 @@ std::vector<Config> configs_from(const py::array_t<int8_t, py::array::c_style | 
   return out;
 }
 
+py::dict iteration_dict(const IterationStats& st) {
+  py::dict out;
+  out["energy"] = st.energy.mean;
+  out["energy_err"] = st.energy.error;
+  out["variance"] = st.energy.variance;
+  out["rhat"] = st.energy.rhat;
+  out["energy_imag"] = st.energy_imag;
+  out["acceptance"] = st.acceptance;
+  out["cg_iterations"] = st.cg_iterations;
+  out["sr_residual"] = st.sr_residual;
+  out["gradient_norm"] = st.gradient_norm;
+  return out;
+}
+
 py::array_t<int8_t> configs_to(const std::vector<Config>& c) {
   const py::ssize_t n = c.empty() ? 0 : py::ssize_t(c[0].size());
   py::array_t<int8_t> a({py::ssize_t(c.size()), n});
@@ -47,7 +61,7 @@ void bind_driver(py::module_& m, const char* name) {
                        const std::string& sampler, int n_up, int chains, int samples_per_chain,
                        int discard, int sweep_size, const std::string& optimizer, double lr,
                        double diag_shift, const std::string& sr_solver, double cg_tol, int cg_max_iter,
-                       uint64_t seed, int threads) {
+                       uint64_t seed, int threads, const std::vector<int>& chain_ids) {
              VmcSpec s;
              s.hamiltonian = hamiltonian(ham, lattice, L, J, h, delta, J2, open);
              s.lattice = parse_lattice_kind(lattice);
@@ -78,6 +92,7 @@ void bind_driver(py::module_& m, const char* name) {
              s.sr.max_iter = cg_max_iter;
              s.seed = seed;
              s.threads = threads;
+             s.chain_ids = chain_ids;
              return std::make_unique<Driver>(s);
            }),
            py::arg("hamiltonian"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0, py::arg("h") = 1.0,
@@ -87,7 +102,8 @@ void bind_driver(py::module_& m, const char* name) {
            py::arg("chains") = 16, py::arg("samples_per_chain") = 63, py::arg("discard") = 10,
            py::arg("sweep_size") = 0, py::arg("optimizer") = "sr", py::arg("lr") = 0.05,
            py::arg("diag_shift") = 0.01, py::arg("sr_solver") = "auto", py::arg("cg_tol") = 1e-6,
-           py::arg("cg_max_iter") = 1000, py::arg("seed") = 0, py::arg("threads") = 1)
+           py::arg("cg_max_iter") = 1000, py::arg("seed") = 0, py::arg("threads") = 1,
+           py::arg("chain_ids") = std::vector<int>{})
       .def("step",
            [](Driver& d) {
              IterationStats st;
@@ -95,19 +111,32 @@ void bind_driver(py::module_& m, const char* name) {
                py::gil_scoped_release release;
                st = d.step();
              }
-             py::dict out;
-             out["energy"] = st.energy.mean;
-             out["energy_err"] = st.energy.error;
-             out["variance"] = st.energy.variance;
-             out["rhat"] = st.energy.rhat;
-             out["energy_imag"] = st.energy_imag;
-             out["acceptance"] = st.acceptance;
-             out["cg_iterations"] = st.cg_iterations;
-             out["sr_residual"] = st.sr_residual;
-             out["gradient_norm"] = st.gradient_norm;
-             return out;
+             return iteration_dict(st);
            },
            "One optimisation iteration; statistics of the samples it used (before the update).")
+      .def("sample_step",
+           [](Driver& d) {
+             {
+               py::gil_scoped_release release;
+               d.sample_step();
+             }
+             const MoveCounts c = d.sampled_counts();
+             return py::make_tuple(d.sampled_local_energies(), d.sampled_log_derivatives(), c.proposed,
+                                   c.accepted);
+           },
+           "First half of step() for this driver's chains: (local energies, log-derivatives, "
+           "proposed, accepted).")
+      .def("update_from",
+           [](Driver& d, std::vector<T> eloc, RowMatrix<T> O, long proposed, long accepted, int chains) {
+             IterationStats st;
+             {
+               py::gil_scoped_release release;
+               st = d.update_from(std::move(eloc), std::move(O), MoveCounts{proposed, accepted}, chains);
+             }
+             return iteration_dict(st);
+           },
+           py::arg("local_energies"), py::arg("log_derivatives"), py::arg("proposed"), py::arg("accepted"),
+           py::arg("chains"), "Second half of step(), from the samples of all chains, chain after chain.")
       .def("measure",
            [](Driver& d, int per_chain) {
              Measurement r;

@@ -103,9 +103,13 @@ VmcDriver<T>::VmcDriver(const VmcSpec& spec) : spec_(spec) {
     }
   }
   translations_ = translations(spec.lattice, spec.L, n, spec.open);
+  if (spec_.chain_ids.empty())
+    for (int c = 0; c < spec.chains; ++c) spec_.chain_ids.push_back(c);
+  if (int(spec_.chain_ids.size()) != spec.chains) throw std::invalid_argument("one id per chain is needed");
   for (int c = 0; c < spec.chains; ++c) {
     walkers_.push_back(ansatz_->walker());
-    configs_.push_back(initial_config(n, spec.rule == UpdateRule::Exchange ? spec.n_up : -1, spec.seed, c));
+    configs_.push_back(initial_config(n, spec.rule == UpdateRule::Exchange ? spec.n_up : -1, spec.seed,
+                                      spec_.chain_ids[size_t(c)]));
   }
 }
 
@@ -151,7 +155,7 @@ void VmcDriver<T>::sample(uint64_t pass, int per_chain, bool derivatives, bool m
   counts_.assign(size_t(chains), MoveCounts());
   const bool transverse = spec_.hamiltonian.transverse != 0;
   for_each_chain(chains, spec_.threads, [&](int c) {
-    Xoshiro256 rng = chain_rng(spec_.seed, pass, c);
+    Xoshiro256 rng = chain_rng(spec_.seed, pass, spec_.chain_ids[size_t(c)]);
     Walker<T>& w = *walkers_[size_t(c)];
     LocalEnergy<T> local(spec_.hamiltonian, sign_);
     w.reset(configs_[size_t(c)]);
@@ -181,8 +185,38 @@ void VmcDriver<T>::sample(uint64_t pass, int per_chain, bool derivatives, bool m
 
 template <class T>
 IterationStats VmcDriver<T>::step() {
-  const int per_chain = spec_.samples_per_chain;
-  sample(uint64_t(iteration_), per_chain, true, false);
+  sample_step();
+  return update(spec_.chains);
+}
+
+template <class T>
+void VmcDriver<T>::sample_step() {
+  sample(uint64_t(iteration_), spec_.samples_per_chain, true, false);
+}
+
+template <class T>
+MoveCounts VmcDriver<T>::sampled_counts() const {
+  MoveCounts total;
+  for (const auto& c : counts_) {
+    total.proposed += c.proposed;
+    total.accepted += c.accepted;
+  }
+  return total;
+}
+
+template <class T>
+IterationStats VmcDriver<T>::update_from(std::vector<T> eloc, RowMatrix<T> O, MoveCounts counts, int chains) {
+  if (chains < 1 || eloc.size() % size_t(chains) != 0 || O.rows() != long(eloc.size()) ||
+      O.cols() != ansatz_->n_params())
+    throw std::invalid_argument("samples of all chains do not fit together");
+  eloc_ = std::move(eloc);
+  O_ = std::move(O);
+  counts_.assign(1, counts);
+  return update(chains);
+}
+
+template <class T>
+IterationStats VmcDriver<T>::update(int chains) {
   const long ns = long(eloc_.size()), np = ansatz_->n_params();
   const int threads = spec_.threads;
 
@@ -194,7 +228,7 @@ IterationStats VmcDriver<T>::step() {
     mean += eloc_[size_t(k)];
   }
   mean /= double(ns);
-  st.energy = chain_statistics(re, spec_.chains);
+  st.energy = chain_statistics(re, chains);
   st.energy_imag = imag_part(mean);
   double var = 0;
   for (const T& e : eloc_) var += std::norm(e - mean);

@@ -38,6 +38,9 @@ struct VmcSpec {
   SrSettings sr;
   uint64_t seed = 0;
   int threads = 1;
+  // Global index of each chain, which addresses its random numbers (default 0, 1, ...): under
+  // MPI a rank holds some of the chains of the whole run and draws exactly what they would.
+  std::vector<int> chain_ids;
 };
 
 struct IterationStats {
@@ -62,6 +65,15 @@ class VmcDriver {
   IterationStats step();
   Measurement measure(int samples_per_chain);
 
+  // step() in two halves, for runs whose chains are spread over processes: sample this
+  // driver's chains (results in local_energies_sampled / log_derivatives_sampled / counts),
+  // then update from the samples of all chains (chain after chain, `chains` of them).
+  void sample_step();
+  const std::vector<T>& sampled_local_energies() const { return eloc_; }
+  const RowMatrix<T>& sampled_log_derivatives() const { return O_; }
+  MoveCounts sampled_counts() const;
+  IterationStats update_from(std::vector<T> eloc, RowMatrix<T> O, MoveCounts counts, int chains);
+
   const Ansatz<T>& ansatz() const { return *ansatz_; }
   long n_params() const { return ansatz_->n_params(); }
   Vector<T> parameters() const { return ansatz_->parameters(); }
@@ -80,6 +92,7 @@ class VmcDriver {
 
  private:
   void sample(uint64_t pass, int per_chain, bool derivatives, bool measure);
+  IterationStats update(int chains);
 
   VmcSpec spec_;
   std::unique_ptr<Ansatz<T>> ansatz_;

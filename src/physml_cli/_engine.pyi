@@ -178,10 +178,17 @@ class VmcDriver:
                  chains: int = 16, samples_per_chain: int = 63, discard: int = 10,
                  sweep_size: int = 0, optimizer: str = "sr", lr: float = 0.05,
                  diag_shift: float = 0.01, sr_solver: str = "auto", cg_tol: float = 1e-6,
-                 cg_max_iter: int = 1000, seed: int = 0, threads: int = 1) -> None: ...
+                 cg_max_iter: int = 1000, seed: int = 0, threads: int = 1,
+                 chain_ids: Sequence[int] = ()) -> None: ...
     def step(self) -> dict:
         """One iteration: {'energy', 'energy_err', 'variance', 'rhat', 'energy_imag',
         'acceptance', 'cg_iterations', 'sr_residual', 'gradient_norm'}."""
+    def sample_step(self) -> tuple[list, np.ndarray, int, int]:
+        """First half of step() for this driver's chains: (local energies, log-derivatives,
+        proposed, accepted)."""
+    def update_from(self, local_energies: Sequence, log_derivatives: np.ndarray, proposed: int,
+                    accepted: int, chains: int) -> dict:
+        """Second half of step(), from the samples of all chains, chain after chain."""
     def measure(self, samples_per_chain: int) -> dict:
         """Fresh samples: {'energy', 'm', 'm_abs', 'm2', 'sx'} (each {'mean', 'error',
         'variance', 'rhat'}), 'energy_imag', 'acceptance', 'zz', 'samples'."""

@@ -42,8 +42,13 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
 
     from . import plotting, vmc
     from .errors import Interrupted, PhysmlError
+    from .mpi import world
     from .simulate import SignalCatcher
 
+    rank, size, comm = world()
+    if size == 1:
+        comm = None
+    root = rank == 0
     s = vmc.resolve(**settings)
     if resume:
         if not output:
@@ -51,16 +56,17 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
         if not os.path.exists(output):
             raise PhysmlError(f"--resume: no {output} to continue")
         schema.check_writable(output)
-        run = vmc.restore(schema.read_vmc(output), s, threads, output)
+        run = vmc.restore(schema.read_vmc(output), s, threads, output, comm)
     else:
         if output:
             schema.check_new_output(output, overwrite)
-        run = vmc.new_run(s, threads)
+        run = vmc.new_run(s, threads, comm)
     if plot:
         schema.check_writable(plot)
-    exact_e, exact_method = vmc.exact_energy(s, threads)
+    exact_e, exact_method = vmc.exact_energy(s, threads) if root else (None, None)
 
-    with SignalCatcher() as sig, report.progress_bar(quiet or as_json, "iterations") as bar:
+    with SignalCatcher() as sig, report.progress_bar(quiet or as_json or not root,
+                                                     "iterations") as bar:
         task = bar.add_task("VMC", total=iterations)
 
         def on_step(st: dict[str, Any]) -> None:
@@ -70,13 +76,20 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
 
         done = vmc.iterate(run, iterations, lambda: sig.signum is not None, on_step)
     interrupted = sig.signum
+    if comm is not None:  # a signal may have reached some ranks only
+        interrupted = max((x or 0) for x in comm.allgather(interrupted)) or None
     final = None if interrupted else vmc.measure(run, measure_samples)
+    configs = run.all_configs()
+    if not root:
+        if interrupted:
+            raise Interrupted(interrupted, output or "", "interrupted")
+        return
     r: dict[str, Any] = {
         "hamiltonian": s.hamiltonian, "lattice": s.lattice, "size": s.size, "n_sites": s.n_sites,
         "convention": exact.CONVENTION[s.hamiltonian], "operators": exact.OPERATORS,
         "ansatz": s.ansatz, "n_params": int(run.driver.n_params), "sampler": s.sampler,
         "marshall": s.marshall, "iterations": int(run.driver.iteration),
-        "wall_s": round(run.wall_before, 4), "threads": threads}
+        "wall_s": round(run.wall_before, 4), "threads": threads, "mpi_ranks": size}
     if final:
         r.update({k: final[k] for k in ("energy", "energy_err", "variance", "acceptance", "rhat")})
     r["exact"] = exact_e
@@ -89,7 +102,7 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
         d = run.driver
         state = d.optimizer_state
         arrays: dict[str, Any] = {k: np.asarray(v) for k, v in run.history.items()}
-        arrays.update(parameters=np.asarray(d.parameters), chains=np.asarray(d.configs),
+        arrays.update(parameters=np.asarray(d.parameters), chains=configs,
                       adam_m=np.asarray(state[0]), adam_v=np.asarray(state[1]),
                       sr_x=np.asarray(state[2]))
         if final:

@@ -82,9 +82,15 @@ def default_threads() -> int:
         if v.isdigit() and int(v) > 0:
             return int(v)
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    # MPI ranks on one node share its cores (unless the launcher bound each to its own).
+    for var in ("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"):
+        v = os.environ.get(var, "")
+        if v.isdigit() and int(v) > 1:
+            return max(1, cores // int(v))
+    return cores
 
 
 def alpha_list(text: str) -> list[float]:

@@ -148,13 +148,15 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
                     cg_tol=cg_tol, seed=seed)
 
 
-def make_driver(s: Settings, threads: int) -> Any:
+def make_driver(s: Settings, threads: int, chain_ids: list[int] | None = None) -> Any:
+    """The engine's driver for `s`; with chain_ids, only those chains of the run (MPI)."""
     cls = _engine.VmcDriverComplex if s.complex_parameters else _engine.VmcDriver
+    ids = list(range(s.chains)) if chain_ids is None else chain_ids
     try:
         return cls(s.hamiltonian, s.lattice, s.size, J=s.J, h=s.h, delta=s.delta, J2=s.J2,
                    open=s.open_boundaries, ansatz=s.ansatz, alpha=s.alpha,
                    architecture=s.architecture, init_scale=s.init_scale, marshall=s.marshall,
-                   sampler=s.sampler, n_up=s.n_up, chains=s.chains,
+                   sampler=s.sampler, n_up=s.n_up, chains=len(ids), chain_ids=ids,
                    samples_per_chain=s.samples_per_chain, discard=s.discard,
                    sweep_size=s.sweep_size, optimizer=s.optimizer, lr=s.lr,
                    diag_shift=s.diag_shift, sr_solver=s.sr_solver, cg_tol=s.cg_tol, seed=s.seed,
@@ -181,18 +183,41 @@ def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
 
 @dataclass
 class Run:
-    """A driver with the history of its iterations (restored ones included)."""
+    """A driver with the history of its iterations (restored ones included). Under MPI
+    (`comm` set) the driver holds this rank's chains, every-`size`-th of the run's."""
     settings: Settings
     driver: Any
     history: dict[str, list[float]]
     wall_before: float = 0.0
+    comm: Any = None
+    threads: int = 1
+
+    @property
+    def chain_ids(self) -> list[int]:
+        if self.comm is None:
+            return list(range(self.settings.chains))
+        return list(range(self.comm.Get_rank(), self.settings.chains, self.comm.Get_size()))
+
+    def all_configs(self) -> np.ndarray:
+        """Every chain's configuration, in chain order (collective under MPI)."""
+        if self.comm is None:
+            return np.asarray(self.driver.configs)
+        out = np.zeros((self.settings.chains, self.settings.n_sites), np.int8)
+        for ids, c in self.comm.allgather((self.chain_ids, np.asarray(self.driver.configs))):
+            out[ids] = c
+        return out
 
 
-def new_run(s: Settings, threads: int) -> Run:
-    return Run(s, make_driver(s, threads), {k: [] for k in HISTORY})
+def new_run(s: Settings, threads: int, comm: Any = None) -> Run:
+    if comm is not None and comm.Get_size() > s.chains:
+        raise PhysmlError(f"{comm.Get_size()} MPI ranks but only {s.chains} chains: give each "
+                          "rank at least one (--chains)")
+    run = Run(s, None, {k: [] for k in HISTORY}, comm=comm, threads=threads)
+    run.driver = make_driver(s, threads, run.chain_ids)
+    return run
 
 
-def restore(saved: dict[str, Any], s: Settings, threads: int, path: str) -> Run:
+def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: Any = None) -> Run:
     """The run saved in `path`, to continue; refuses one made with other settings."""
     attrs, arrays = saved["attrs"], saved["arrays"]
     mismatched = [k for k, v in asdict(s).items()
@@ -204,11 +229,11 @@ def restore(saved: dict[str, Any], s: Settings, threads: int, path: str) -> Run:
         k = mismatched[0]
         raise PhysmlError(f"--resume: {path} was made with {k}={attrs[k]!r}, not {getattr(s, k)!r} "
                           "(use the same settings, or a new --output)")
-    run = new_run(s, threads)
+    run = new_run(s, threads, comm)
     d = run.driver
     try:
         d.parameters = arrays["parameters"]
-        d.configs = arrays["chains"]
+        d.configs = np.asarray(arrays["chains"])[run.chain_ids]
         d.optimizer_state = [arrays.get(k, np.zeros(0)) for k in ("adam_m", "adam_v", "sr_x")]
         d.iteration = int(attrs["iterations"])
         for k in HISTORY:
@@ -236,10 +261,13 @@ def iterate(run: Run, iterations: int, stop: Callable[[], bool],
     t0 = time.perf_counter()
     done = 0
     for _ in range(iterations):
-        if stop():
+        halt = stop()
+        if run.comm is not None:  # stop together, or the others would wait forever
+            halt = any(run.comm.allgather(halt))
+        if halt:
             break
         try:
-            st = run.driver.step()
+            st = _step(run)
         except RuntimeError as exc:
             raise PhysmlError(str(exc)) from None
         st["wall_s"] = run.wall_before + time.perf_counter() - t0
@@ -251,10 +279,38 @@ def iterate(run: Run, iterations: int, stop: Callable[[], bool],
     return done
 
 
-def measure(run: Run, samples: int) -> dict[str, Any]:
-    """Energy and observables from fresh samples with the final parameters."""
+def _step(run: Run) -> dict[str, Any]:
+    if run.comm is None:
+        return run.driver.step()
+    # Every rank samples its chains; all samples are shared, in chain order, and every rank
+    # makes the same update from them: the numbers of the one-process run.
+    eloc, O, proposed, accepted = run.driver.sample_step()
+    parts = run.comm.allgather((run.chain_ids, np.asarray(eloc), np.asarray(O), proposed, accepted))
+    s = run.settings
+    per = s.samples_per_chain
+    E = np.zeros((s.chains, per), dtype=np.asarray(eloc).dtype)
+    D = np.zeros((s.chains, per, np.asarray(O).shape[1]), dtype=np.asarray(O).dtype)
+    for ids, e, o, _, _ in parts:
+        E[ids] = np.asarray(e).reshape(len(ids), per)
+        D[ids] = o.reshape(len(ids), per, -1)
+    return run.driver.update_from(E.ravel(), D.reshape(s.chains * per, -1),
+                                  sum(p[3] for p in parts), sum(p[4] for p in parts), s.chains)
+
+
+def measure(run: Run, samples: int) -> dict[str, Any] | None:
+    """Energy and observables from fresh samples with the final parameters. Under MPI,
+    rank 0 measures all chains (it returns None elsewhere)."""
     per_chain = max(2, math.ceil(samples / run.settings.chains))
-    m = run.driver.measure(per_chain)
+    driver = run.driver
+    if run.comm is not None:
+        configs = run.all_configs()
+        if run.comm.Get_rank() != 0:
+            return None
+        driver = make_driver(run.settings, run.threads)
+        driver.parameters = run.driver.parameters
+        driver.configs = configs
+        driver.iteration = run.driver.iteration
+    m = driver.measure(per_chain)
     out = {"energy": m["energy"]["mean"], "energy_err": m["energy"]["error"],
            "variance": m["energy"]["variance"], "rhat": m["energy"]["rhat"],
            "acceptance": m["acceptance"], "measured_samples": m["samples"],
