@@ -51,7 +51,8 @@ def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: in
             r["relative_deviation"] = (r["tc"] - exact) / exact
     if plot:
         from . import plotting
-        plotting.transition_panels(results, exact, plot)
+        nu_used = nu if nu is not None else results.get("peaks", {}).get("nu", 1.0)
+        plotting.transition_panels(results, exact, nu_used, plot)
     for w in ctx.warnings:
         report.stderr.print(f"warning: {w}", highlight=False, markup=False)
     if as_json:

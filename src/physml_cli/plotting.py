@@ -94,18 +94,24 @@ def vmc_convergence(history: dict, exact: float | None, path: str) -> None:
     _save(fig, path)
 
 
-def transition_panels(results: dict, exact: float | None, path: str) -> None:
-    """One panel per method: its curves per size and the temperature read off them."""
+def transition_panels(results: dict, exact: float | None, nu: float, path: str) -> None:
+    """One panel per method (its curves per size and the temperature read off them), and one
+    with the finite-size extrapolations T(L) = T_c + a L^(-1/nu)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import numpy as np
 
-    n = len(results)
+    from .curve_estimates import extrapolate
+
+    extrapolated = {m: r for m, r in results.items() if m in ("peaks", "supervised", "pca",
+                                                                "autoencoder")}
+    n = len(results) + (1 if extrapolated else 0)
     cols = min(3, n)
     rows = (n + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.8 * rows), constrained_layout=True,
                              squeeze=False)
-    labels = {"binder": "Binder cumulant U", "peaks": "C/N (solid), χ/N (dashed)",
+    labels = {"binder": "Binder cumulant U", "peaks": "C per site (solid), χ scaled (dashed)",
               "supervised": "P(ordered)", "confusion": "accuracy (T* trial)",
               "pca": "mean |leading PC| / √N", "autoencoder": "mean |latent|"}
     for ax, (m, r) in zip(axes.flat, results.items()):
@@ -126,6 +132,29 @@ def transition_panels(results: dict, exact: float | None, path: str) -> None:
         ax.set_title(m)
         ax.set_xlabel("T")
         ax.set_ylabel(labels.get(m, m))
+        ax.legend(fontsize=7)
+    if extrapolated:
+        ax = list(axes.flat)[len(results)]
+        for m, r in extrapolated.items():
+            for key, label in ([("c", "C peak"), ("chi", "χ peak")] if m == "peaks" else [("", m)]):
+                pts = [(float(k.split("_")[-1]), v["t"]) for k, v in r["per_size"].items()
+                       if v["t"] is not None and (not key or k.startswith(key + "_"))]
+                if not pts:
+                    continue
+                sizes = np.array([p[0] for p in pts])
+                y = np.array([p[1] for p in pts])
+                x = sizes ** (-1.0 / nu)
+                tc, slope = extrapolate(sizes, y, nu)
+                dot, = ax.plot(x, y, "o", label=label)
+                if len(pts) > 1:
+                    ax.plot([0, x.max()], [tc, tc + slope * x.max()], "-", lw=0.8,
+                            color=dot.get_color())
+        if exact is not None:
+            ax.axhline(exact, color="k", ls=":", lw=1, label="exact")
+        ax.set_xlim(left=0)
+        ax.set_title("finite-size extrapolation")
+        ax.set_xlabel(f"L^(-1/ν), ν = {nu:g}")
+        ax.set_ylabel("T(L)")
         ax.legend(fontsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")

@@ -120,7 +120,7 @@ def peaks(ctx: Context) -> dict[str, Any]:
            "tc_c": tc[0], "tc_c_err": out["c"]["tc_err"], "tc_chi": tc[1], "tc_chi_err": out["chi"]["tc_err"],
            "per_size": {f"{q}_{L}": v for q in ("c", "chi") for L, v in out[q]["per_size"].items()},
            "nu": _nu(ctx, ctx.sizes, np.array([out["chi"]["per_size"][str(d.L)]["t"] or np.nan for d in ctx.data]))}
-    res["curves"] = {d.L: (d.temperatures, d.summary["c"] / d.n_sites, d.summary["chi"] / d.n_sites) for d in ctx.data}
+    res["curves"] = {d.L: (d.temperatures, d.summary["c"], d.summary["chi"]) for d in ctx.data}
     return res
 
 
