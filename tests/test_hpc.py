@@ -128,3 +128,26 @@ def test_mpirun_vmc_equals_one_process_and_resumes(workdir):
     with h5py.File("serial.h5") as f, h5py.File("mpi.h5") as g:
         for name in ("parameters", "chains", "energy", "variance", "sr_x"):
             assert np.array_equal(f[name][()], g[name][()]), name
+
+
+@needs_mpi
+def test_sigterm_under_mpirun_leaves_a_checkpoint_per_rank(workdir):
+    import signal
+    import time
+
+    args = ["simulate", "--size", "32", "--temperatures", "1.5:3.5:8", "--sweeps", "1000000",
+            "--thermalize", "100", "--save-configs", "0", "--seed", "1", "-q", "--threads", "1",
+            "--checkpoint-every", "1", "-o", "run.h5"]
+    p = subprocess.Popen([mpiexec(), "-n", "2", sys.executable, "-m", "physml_cli", *args],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ckpts = ["run.rank0of2.h5.ckpt", "run.rank1of2.h5.ckpt"]
+    deadline = time.time() + 120
+    while not all(os.path.exists(c) for c in ckpts) and time.time() < deadline:
+        time.sleep(0.2)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 128 + signal.SIGTERM, err
+    assert all(os.path.exists(c) for c in ckpts) and not os.path.exists("run.h5")
+    res = mpi_physml(*args, "--resume")
+    assert res.returncode == 0, res.stderr
+    assert sorted(os.listdir(".")) == ["run.h5"]

@@ -153,3 +153,16 @@ def test_potts_works_unchanged(workdir):
     assert r["model"] == "potts" and r["exact_tc"] is None
     for name, m in r["methods"].items():
         assert abs(m["tc"] - exact) / exact < 0.03, (name, m["tc"])
+
+
+def test_nu_fitted_from_four_sizes(workdir):
+    T = np.linspace(2.2, 2.8, 31)
+    names = []
+    for L in (8, 12, 16, 24):
+        write_fake(f"f{L}.h5", L, T, 0.61 - 0.3 * np.tanh((T - 2.5) * L / 4))
+        names.append(f"f{L}.h5")
+    res = run_physml("detect-transition", *names, "--method", "peaks", "--nu", "fit", "--json",
+                     "--bootstrap", "10")
+    assert res.returncode == 0, res.stderr
+    peaks = json.loads(res.stdout)["methods"]["peaks"]
+    assert abs(peaks["nu"] - 1.0) < 0.15 and abs(peaks["tc_c"] - 2.4) < 0.01

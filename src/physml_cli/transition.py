@@ -71,6 +71,11 @@ def _nu(ctx: Context, sizes: np.ndarray, t: np.ndarray) -> float:
     return ce.fit_nu(sizes, t) if len(sizes) >= 4 else 1.0
 
 
+def _reported_nu(ctx: Context, per_size: dict[str, dict]) -> float:
+    ok = [(float(k), v["t"]) for k, v in per_size.items() if v["t"] is not None]
+    return _nu(ctx, np.array([o[0] for o in ok]), np.array([o[1] for o in ok]))
+
+
 def _extrapolated(ctx: Context, per: dict[str, float | None]) -> float | None:
     ok = [(float(k), v) for k, v in per.items() if v is not None]
     if not ok:
@@ -119,7 +124,7 @@ def peaks(ctx: Context) -> dict[str, Any]:
     res = {"tc": float(np.mean(tc)), "tc_err": float(0.5 * np.hypot(*err) + 0.5 * abs(tc[0] - tc[1])),
            "tc_c": tc[0], "tc_c_err": out["c"]["tc_err"], "tc_chi": tc[1], "tc_chi_err": out["chi"]["tc_err"],
            "per_size": {f"{q}_{L}": v for q in ("c", "chi") for L, v in out[q]["per_size"].items()},
-           "nu": _nu(ctx, ctx.sizes, np.array([out["chi"]["per_size"][str(d.L)]["t"] or np.nan for d in ctx.data]))}
+           "nu": _reported_nu(ctx, out["chi"]["per_size"])}
     res["curves"] = {d.L: (d.temperatures, d.summary["c"], d.summary["chi"]) for d in ctx.data}
     return res
 
