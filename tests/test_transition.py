@@ -166,3 +166,15 @@ def test_nu_fitted_from_four_sizes(workdir):
     assert res.returncode == 0, res.stderr
     peaks = json.loads(res.stdout)["methods"]["peaks"]
     assert abs(peaks["nu"] - 1.0) < 0.15 and abs(peaks["tc_c"] - 2.4) < 0.01
+
+
+def test_without_configurations_learned_methods_are_skipped(workdir):
+    T = np.linspace(2.2, 2.8, 16)
+    for L in (8, 12):
+        write_fake(f"f{L}.h5", L, T, 0.61 - 0.3 * np.tanh((T - 2.5) * L / 4))
+    res = run_physml("detect-transition", "f8.h5", "f12.h5", "--bootstrap", "5", "--json")
+    assert res.returncode == 0, res.stderr
+    assert set(json.loads(res.stdout)["methods"]) == {"binder", "peaks"}
+    assert res.stderr.count("skipped") == 4
+    assert_clean_failure(run_physml("detect-transition", "f8.h5", "f12.h5", "--method", "pca"),
+                         workdir, "needs stored configurations", keep=("f8.h5", "f12.h5"))

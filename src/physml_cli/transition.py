@@ -17,7 +17,7 @@ import numpy as np
 from . import _engine
 from . import curve_estimates as ce
 from .errors import PhysmlError
-from .transition_data import SizeData, features, needs_configs
+from .transition_data import SizeData, features
 
 METHODS = ("binder", "peaks", "supervised", "confusion", "pca", "autoencoder")
 
@@ -45,6 +45,12 @@ class Context:
 # An estimator maps a random generator (None: the central estimate) to
 # ({label: temperature or None}, T_c or None).
 Estimator = Callable[[np.random.Generator | None], tuple[dict[str, float | None], float | None]]
+
+
+def needs_configs(d: SizeData, method: str, minimum: int = 10) -> None:
+    if d.configs.shape[1] < minimum:
+        raise Skipped(f"{method} needs stored configurations: {d.path} has {d.configs.shape[1]} "
+                      "per temperature (simulate --save-configs)")
 
 
 def _bootstrap(ctx: Context, estimator: Estimator, name: str) -> dict[str, Any]:

@@ -80,10 +80,3 @@ def features(d: SizeData, canonical: bool = False) -> np.ndarray:
         sign = np.sign(x.sum(axis=2, keepdims=True))
         x = x * np.where(sign == 0, 1, sign)
     return x
-
-
-def needs_configs(d: SizeData, method: str, minimum: int = 10) -> None:
-    if d.configs.shape[1] < minimum:
-        raise PhysmlError(f"{method} needs stored configurations: {d.path} has "
-                          f"{d.configs.shape[1]} per temperature (simulate --save-configs)")
-
