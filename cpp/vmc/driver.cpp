@@ -233,12 +233,8 @@ IterationStats VmcDriver<T>::update(int chains) {
   double var = 0;
   for (const T& e : eloc_) var += std::norm(e - mean);
   st.energy.variance = var / double(ns);
-  long prop = 0, acc = 0;
-  for (const auto& c : counts_) {
-    prop += c.proposed;
-    acc += c.accepted;
-  }
-  st.acceptance = prop ? double(acc) / double(prop) : 0.0;
+  const MoveCounts moves = sampled_counts();
+  st.acceptance = moves.proposed ? double(moves.accepted) / double(moves.proposed) : 0.0;
   if (!std::isfinite(st.energy.mean) || !std::isfinite(st.energy.variance))
     throw std::runtime_error("the local energies are not finite: the optimisation diverged "
                              "(lower the learning rate or raise the diagonal shift)");
@@ -338,12 +334,8 @@ Measurement VmcDriver<T>::measure(int per_chain) {
   out.m_abs = chain_statistics(ma, spec_.chains);
   out.m2 = chain_statistics(m2, spec_.chains);
   if (spec_.hamiltonian.transverse != 0) out.sx = chain_statistics(sx_, spec_.chains);
-  long prop = 0, acc = 0;
-  for (const auto& c : counts_) {
-    prop += c.proposed;
-    acc += c.accepted;
-  }
-  out.acceptance = prop ? double(acc) / double(prop) : 0.0;
+  const MoveCounts moves = sampled_counts();
+  out.acceptance = moves.proposed ? double(moves.accepted) / double(moves.proposed) : 0.0;
   return out;
 }
 

@@ -476,18 +476,36 @@ def predict(model: str, data: str, target: str | None, tc: float | None, output:
                 command_line=_command_line())
 
 
+def _hamiltonian_options(default_size: int) -> Any:
+    """The spin-Hamiltonian options that `exact` and `vmc` share."""
+    options = [
+        click.option("--hamiltonian", default="tfim", show_default=True,
+                     help="tfim, heisenberg, xxz, j1j2 (Pauli-matrix conventions; see "
+                          "docs/quantum.md)."),
+        click.option("--lattice", default="chain", show_default=True,
+                     help="chain, square, triangular, honeycomb, cubic."),
+        click.option("--size", type=int, default=default_size, show_default=True,
+                     help="Linear size L."),
+        click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling."),
+        click.option("--h", "h", type=float, default=1.0, show_default=True,
+                     help="Transverse field (tfim)."),
+        click.option("--delta", type=float, default=1.0, show_default=True,
+                     help="Anisotropy (xxz)."),
+        click.option("--J2", "J2", type=float, default=0.0, show_default=True,
+                     help="Next-nearest-neighbour coupling (j1j2)."),
+        click.option("--open", "open_boundaries", is_flag=True,
+                     help="Open boundaries (chain, square)."),
+    ]
+
+    def apply(f: Any) -> Any:
+        for option in reversed(options):
+            f = option(f)
+        return f
+    return apply
+
+
 @cli.command()
-@click.option("--hamiltonian", default="tfim", show_default=True,
-              help="tfim, heisenberg, xxz, j1j2 (Pauli-matrix conventions; see docs/quantum.md).")
-@click.option("--lattice", default="chain", show_default=True,
-              help="chain, square, triangular, honeycomb, cubic.")
-@click.option("--size", type=int, default=12, show_default=True, help="Linear size L.")
-@click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling.")
-@click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field (tfim).")
-@click.option("--delta", type=float, default=1.0, show_default=True, help="Anisotropy (xxz).")
-@click.option("--J2", "J2", type=float, default=0.0, show_default=True,
-              help="Next-nearest-neighbour coupling (j1j2).")
-@click.option("--open", "open_boundaries", is_flag=True, help="Open boundaries (chain, square).")
+@_hamiltonian_options(default_size=12)
 @click.option("--sz", default="auto", show_default=True,
               help="Sector: total S^z (e.g. 0), full, or auto (S^z = 0 when conserved).")
 @click.option("--levels", type=int, default=2, show_default=True, help="Lowest levels to report.")
@@ -502,23 +520,10 @@ def exact(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: 
           open_boundaries: bool, sz: str, levels: int, tol: float, max_iter: int, seed: int,
           threads: int | None, output: str | None, overwrite: bool, as_json: bool) -> None:
     """Exact ground state (Lanczos) of a spin-1/2 Hamiltonian: energies, gap, correlations."""
-    import math
-
     from . import exact as ex
     from .commands_quantum import run_exact
 
-    if hamiltonian not in ex.HAMILTONIANS:
-        raise PhysmlError(f"unknown --hamiltonian {hamiltonian!r} (choose {', '.join(ex.HAMILTONIANS)})")
-    if lattice not in ex.QUANTUM_LATTICES:
-        raise PhysmlError(f"unknown --lattice {lattice!r} (choose {', '.join(ex.QUANTUM_LATTICES)})")
-    if size < 2:
-        raise PhysmlError(f"--size must be at least 2 (got {size})")
-    if not all(math.isfinite(v) for v in (J, h, delta, J2)):
-        raise PhysmlError("--J, --h, --delta and --J2 must be finite numbers")
-    if hamiltonian == "j1j2" and lattice not in ("chain", "square"):
-        raise PhysmlError("--hamiltonian j1j2 is defined on the chain and square lattices")
-    if open_boundaries and lattice not in ("chain", "square"):
-        raise PhysmlError("--open is available for the chain and square lattices")
+    ex.check_model(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries)
     if levels < 1 or max_iter < 2 or not tol > 0:
         raise PhysmlError("--levels must be >= 1, --max-iter >= 2 and --tol > 0")
     run_exact(hamiltonian=hamiltonian, lattice=lattice, size=size, J=J, h=h, delta=delta, J2=J2,
@@ -528,17 +533,7 @@ def exact(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: 
 
 
 @cli.command()
-@click.option("--hamiltonian", default="tfim", show_default=True,
-              help="tfim, heisenberg, xxz, j1j2 (Pauli-matrix conventions; see docs/quantum.md).")
-@click.option("--lattice", default="chain", show_default=True,
-              help="chain, square, triangular, honeycomb, cubic.")
-@click.option("--size", type=int, default=20, show_default=True, help="Linear size L.")
-@click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling.")
-@click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field (tfim).")
-@click.option("--delta", type=float, default=1.0, show_default=True, help="Anisotropy (xxz).")
-@click.option("--J2", "J2", type=float, default=0.0, show_default=True,
-              help="Next-nearest-neighbour coupling (j1j2).")
-@click.option("--open", "open_boundaries", is_flag=True, help="Open boundaries (chain, square).")
+@_hamiltonian_options(default_size=20)
 @click.option("--ansatz", default="rbm", show_default=True, help="rbm, jastrow or ffn.")
 @click.option("--alpha", type=float, default=1.0, show_default=True,
               help="Hidden units per site (rbm; ffn's default width).")

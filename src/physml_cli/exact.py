@@ -19,6 +19,23 @@ CONVENTION = {
 OPERATORS = "Pauli matrices (eigenvalues +-1); spin-1/2 operators S = s/2 give 1/4 of each two-spin term"
 
 
+def check_model(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float,
+                J2: float, open_boundaries: bool) -> None:
+    """The Hamiltonian options of `exact` and `vmc`, or a one-line PhysmlError."""
+    if hamiltonian not in HAMILTONIANS:
+        raise PhysmlError(f"unknown --hamiltonian {hamiltonian!r} (choose {', '.join(HAMILTONIANS)})")
+    if lattice not in QUANTUM_LATTICES:
+        raise PhysmlError(f"unknown --lattice {lattice!r} (choose {', '.join(QUANTUM_LATTICES)})")
+    if size < 2:
+        raise PhysmlError(f"--size must be at least 2 (got {size})")
+    if not all(math.isfinite(v) for v in (J, h, delta, J2)):
+        raise PhysmlError("--J, --h, --delta and --J2 must be finite numbers")
+    if hamiltonian == "j1j2" and lattice not in ("chain", "square"):
+        raise PhysmlError("--hamiltonian j1j2 is defined on the chain and square lattices")
+    if open_boundaries and lattice not in ("chain", "square"):
+        raise PhysmlError("--open is available for the chain and square lattices")
+
+
 def n_sites(lattice: str, size: int) -> int:
     return {"chain": size, "square": size * size, "triangular": size * size,
             "honeycomb": 2 * size * size, "cubic": size ** 3}[lattice]

@@ -81,19 +81,8 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
             chains: int, samples: int, discard: int, sweep_size: int, optimizer: str, lr: float,
             diag_shift: float, sr_solver: str, cg_tol: float, seed: int) -> Settings:
     """Checks the options and fills in the automatic choices."""
-    if hamiltonian not in exact.HAMILTONIANS:
-        raise PhysmlError(f"unknown --hamiltonian {hamiltonian!r} "
-                          f"(choose {', '.join(exact.HAMILTONIANS)})")
-    if lattice not in exact.QUANTUM_LATTICES:
-        raise PhysmlError(f"unknown --lattice {lattice!r} "
-                          f"(choose {', '.join(exact.QUANTUM_LATTICES)})")
-    if size < 2:
-        raise PhysmlError(f"--size must be at least 2 (got {size})")
-    if hamiltonian == "j1j2" and lattice not in ("chain", "square"):
-        raise PhysmlError("--hamiltonian j1j2 is defined on the chain and square lattices")
-    if open_boundaries and lattice not in ("chain", "square"):
-        raise PhysmlError("--open is available for the chain and square lattices")
-    if not all(math.isfinite(v) for v in (J, h, delta, J2, alpha, lr, diag_shift, init_scale)):
+    exact.check_model(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries)
+    if not all(math.isfinite(v) for v in (alpha, lr, diag_shift, init_scale)):
         raise PhysmlError("numeric options must be finite numbers")
     if ansatz not in ANSATZE:
         raise PhysmlError(f"unknown --ansatz {ansatz!r} (choose {', '.join(ANSATZE)})")
