@@ -96,12 +96,34 @@ def test_mpirun_two_ranks_equals_one_process(workdir):
 
 
 @needs_mpi
-def test_mpirun_errors_once_and_cleanly(workdir):
+@pytest.mark.parametrize("algorithm", ["metropolis", "sw"])
+def test_mpirun_parallel_tempering_equals_one_process(workdir, algorithm):
+    """Replicas shared out over ranks, exchanges decided from all ranks' energies: the file
+    of one process, exchange acceptances included."""
+    two = ["--size", "8,12", *RUN[2:], "--parallel-tempering", "--algorithm", algorithm]
+    assert run_physml("simulate", *two, "-o", "serial.h5").returncode == 0
+    res = mpi_physml("simulate", *two, "-o", "mpi.h5", "--json")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.count('"model"') == 2
+    for L in (8, 12):
+        assert_same_file(f"serial_L{L}.h5", f"mpi_L{L}.h5")
+        with h5py.File(f"mpi_L{L}.h5") as f:
+            acc = f["extras/exchange_acceptance"][()]
+        assert len(acc) == 6 and np.all((acc > 0) & (acc < 1))
+    assert sorted(os.listdir(".")) == ["mpi_L12.h5", "mpi_L8.h5", "serial_L12.h5", "serial_L8.h5"]
+
+
+@needs_mpi
+@pytest.mark.parametrize("extra,fragment", [(["--anneal"], "does not run across MPI ranks"),
+                                            (["--parallel-tempering", "--algorithm", "wolff"],
+                                             "does not take --algorithm wolff")])
+def test_mpirun_errors_once_and_cleanly(workdir, extra, fragment):
     res = subprocess.run([mpiexec(), "-n", "2", sys.executable, "-m", "physml_cli", "simulate",
-                          *RUN, "--parallel-tempering", "-o", "x.h5"], capture_output=True,
+                          *RUN, *extra, "-o", "x.h5"], capture_output=True,
                          text=True, timeout=120)
     assert res.returncode == 2
-    assert res.stderr.count("physml: error:") == 1 and "across MPI ranks" in res.stderr
+    assert res.stderr.count("physml: error:") == 1 and fragment in res.stderr, res.stderr
+    assert os.listdir(".") == []
     assert os.listdir(".") == []
 
 
@@ -111,10 +133,15 @@ def mpi_physml(*args, ranks=2):
 
 
 @needs_mpi
-def test_mpirun_vmc_equals_one_process_and_resumes(workdir):
+@pytest.mark.parametrize("options,samples", [((), "gathered"), (("--sr-solver", "cg"), "reduced"),
+                                             (("--optimizer", "adam", "--lr", "0.01"), "reduced")])
+def test_mpirun_vmc_equals_one_process_and_resumes(workdir, options, samples):
+    """Dense SR gathers every sample on every rank; cg SR and Adam reduce per-chain sums
+    across ranks (samples stay put). Either way: the one-process numbers, bit for bit."""
     import json
 
-    args = ["vmc", "--hamiltonian", "heisenberg", "--size", "8", "--seed", "2", "--json", "-q"]
+    args = ["vmc", "--hamiltonian", "heisenberg", "--size", "8", "--seed", "2", "--json", "-q",
+            *options]
     serial = run_physml(*args, "--iterations", "10", "-o", "serial.h5")
     assert serial.returncode == 0, serial.stderr
     first = mpi_physml(*args, "--iterations", "6", "-o", "mpi.h5")
@@ -122,20 +149,24 @@ def test_mpirun_vmc_equals_one_process_and_resumes(workdir):
     res = mpi_physml(*args, "--iterations", "4", "-o", "mpi.h5", "--resume")
     assert res.returncode == 0, res.stderr
     a, b = json.loads(serial.stdout), json.loads(res.stdout)
-    assert b["mpi_ranks"] == 2
+    assert b["mpi_ranks"] == 2 and b["mpi_samples"] == samples
     for k in ("energy", "energy_err", "variance", "acceptance", "zz", "iterations"):
         assert a[k] == b[k], k
     with h5py.File("serial.h5") as f, h5py.File("mpi.h5") as g:
-        for name in ("parameters", "chains", "energy", "variance", "sr_x"):
+        for name in ("parameters", "chains", "energy", "variance", "sr_x", "adam_m"):
+            if name not in f:
+                continue
             assert np.array_equal(f[name][()], g[name][()]), name
 
 
 @needs_mpi
-def test_sigterm_under_mpirun_leaves_a_checkpoint_per_rank(workdir):
+@pytest.mark.parametrize("mode", [["--size", "32", "--sweeps", "1000000"],
+                                  ["--size", "16", "--sweeps", "200000", "--parallel-tempering"]])
+def test_sigterm_under_mpirun_leaves_a_checkpoint_per_rank(workdir, mode):
     import signal
     import time
 
-    args = ["simulate", "--size", "32", "--temperatures", "1.5:3.5:8", "--sweeps", "1000000",
+    args = ["simulate", *mode, "--temperatures", "1.5:3.5:8",
             "--thermalize", "100", "--save-configs", "0", "--seed", "1", "-q", "--threads", "1",
             "--checkpoint-every", "1", "-o", "run.h5"]
     p = subprocess.Popen([mpiexec(), "-n", "2", sys.executable, "-m", "physml_cli", *args],
@@ -151,3 +182,7 @@ def test_sigterm_under_mpirun_leaves_a_checkpoint_per_rank(workdir):
     res = mpi_physml(*args, "--resume")
     assert res.returncode == 0, res.stderr
     assert sorted(os.listdir(".")) == ["run.h5"]
+    if "--parallel-tempering" in mode:  # stopped and resumed across ranks = one straight run
+        straight = [a if a != "run.h5" else "straight.h5" for a in args]
+        assert run_physml(*straight).returncode == 0
+        assert_same_file("straight.h5", "run.h5")

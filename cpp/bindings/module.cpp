@@ -1,6 +1,7 @@
 // cpp/bindings is the only code that knows about Python. Long-running calls release the GIL so
 // Python's signal handlers and progress display keep running between calls.
 #include <pybind11/eigen.h>
+#include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -188,6 +189,10 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
              return d;
            },
            py::arg("sweeps"), py::arg("measure_every") = 1, py::arg("snapshot_every") = 0)
+      .def("spread_replicas", &Simulation::spread_replicas, py::arg("rank"), py::arg("ranks"),
+           py::arg("energy_sum"),
+           "Parallel tempering over processes: sweep and measure replicas r % ranks == rank only; "
+           "energy_sum adds each process's replica energies (zeros elsewhere) across processes.")
       .def("set_temperatures", &Simulation::set_temperatures)
       .def("configuration", [](Simulation& sim, int slot) {
         return to_array(sim.configuration(slot), {sim.lattice().n_sites()});

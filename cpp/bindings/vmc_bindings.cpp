@@ -1,6 +1,7 @@
 // Python face of variational Monte Carlo: one driver class per parameter type.
 #include <pybind11/complex.h>
 #include <pybind11/eigen.h>
+#include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -137,6 +138,9 @@ void bind_driver(py::module_& m, const char* name) {
            },
            py::arg("local_energies"), py::arg("log_derivatives"), py::arg("proposed"), py::arg("accepted"),
            py::arg("chains"), "Second half of step(), from the samples of all chains, chain after chain.")
+      .def("set_chain_gather", &Driver::set_chain_gather, py::arg("gather"), py::arg("total_chains"),
+           "Spread run: gather(rows of this driver's chains) must return the rows of all "
+           "total_chains chains in chain order; step() then reduces with it.")
       .def("measure",
            [](Driver& d, int per_chain) {
              Measurement r;
@@ -215,4 +219,13 @@ void bind_vmc(py::module_& m) {
   bind_driver<std::complex<double>>(m, "VmcDriverComplex");
   bind_sr<std::complex<double>>(m);
   bind_sr<double>(m);
+  m.def("sr_auto_solver",
+        [](long n_samples, long n_params) {
+          switch (choose_sr_solver(n_samples, n_params)) {
+            case SrSolver::Dense: return "dense";
+            case SrSolver::Kernel: return "kernel";
+            default: return "cg";
+          }
+        },
+        py::arg("n_samples"), py::arg("n_params"), "The SR solver that 'auto' picks for this problem size.");
 }

@@ -140,11 +140,30 @@ void Simulation::track_minimum(int r) {
   }
 }
 
+void Simulation::spread_replicas(int rank, int ranks, EnergySum energy_sum) {
+  if (ranks < 1 || rank < 0 || rank >= ranks) throw std::invalid_argument("spread_replicas: bad rank");
+  if (ranks > 1) {
+    if (!spec_.parallel_tempering) throw std::invalid_argument("only parallel tempering spreads replicas");
+    if (rule_->adaptive_sweep() || spec_.track_minimum)
+      throw std::invalid_argument("parallel tempering across processes cannot take " + spec_.algorithm +
+                                  " (its sweep length is learnt per temperature)");
+    if (!energy_sum) throw std::invalid_argument("spread_replicas needs energy_sum");
+  }
+  rank_ = rank;
+  ranks_ = ranks;
+  energy_sum_ = std::move(energy_sum);
+}
+
 void Simulation::exchange(int64_t round) {
   const int T = n_temps();
   if (T < 2) return;
-  std::vector<double> E(T);
-  for (int r = 0; r < T; ++r) E[r] = replica_energy(r);
+  std::vector<double> E(T, 0.0);
+  for (int r = 0; r < T; ++r)
+    if (owns(r)) E[r] = replica_energy(r);
+  if (ranks_ > 1) {
+    E = energy_sum_(E);
+    if (int(E.size()) != T) throw std::runtime_error("energy_sum returned the wrong number of energies");
+  }
   // Alternate even and odd pairs so every pair is tried every other sweep.
   const int parity = int(round & 1);
   for (int k = parity; k + 1 < T; k += 2) {
@@ -178,10 +197,12 @@ void Simulation::thermalize(int64_t n) {
   }
   for (int64_t s = 0; s < n; ++s) {
     if (inner_) {
-      for (int r = 0; r < T; ++r) sweep_replica(r, false);
+      for (int r = 0; r < T; ++r)
+        if (owns(r)) sweep_replica(r, false);
     } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(spec_.threads)
-      for (int r = 0; r < T; ++r) sweep_replica(r, false);
+      for (int r = 0; r < T; ++r)
+        if (owns(r)) sweep_replica(r, false);
     }
     exchange(therm_sweeps_ + meas_sweeps_);
     ++therm_sweeps_;
@@ -287,16 +308,19 @@ MeasureBlock Simulation::measure(int64_t n, int measure_every, int64_t snapshot_
   } else {
     for (int64_t s = 1; s <= n; ++s) {
       if (inner_) {
-        for (int r = 0; r < T; ++r) sweep_replica(r, true, 1, meas_sweeps_ + s - 1);
+        for (int r = 0; r < T; ++r)
+          if (owns(r)) sweep_replica(r, true, 1, meas_sweeps_ + s - 1);
       } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(spec_.threads)
-        for (int r = 0; r < T; ++r) sweep_replica(r, true, 1, meas_sweeps_ + s - 1);
+        for (int r = 0; r < T; ++r)
+          if (owns(r)) sweep_replica(r, true, 1, meas_sweeps_ + s - 1);
       }
       exchange(therm_sweeps_ + meas_sweeps_ + s - 1);
       const int64_t k = meas_after(s);
       if (k >= 0) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(spec_.threads)
-        for (int t = 0; t < T; ++t) record(t, out, int(k), snap_index[k] >= 0, snap_index[k]);
+        for (int t = 0; t < T; ++t)
+          if (owns(replica_of_slot_[t])) record(t, out, int(k), snap_index[k] >= 0, snap_index[k]);
       }
     }
   }

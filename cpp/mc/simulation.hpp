@@ -5,6 +5,7 @@
 // replica; every random draw is addressed by replica and sweep, so the result is
 // the same for any thread count and any split of the run into calls.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -69,6 +70,15 @@ class Simulation {
   MeasureBlock measure(int64_t n_sweeps, int measure_every, int64_t snapshot_every);
   void set_temperatures(const std::vector<double>& temperatures);
 
+  // Parallel tempering spread over processes: this one sweeps and measures the replicas
+  // r with r % ranks == rank only. Every process keeps the whole slot bookkeeping, because
+  // each exchange is decided from all replicas' energies, which energy_sum adds up across
+  // processes (each gives its own replicas', zeros elsewhere): all make the same decisions
+  // with the same random numbers, and together they make the one-process run. Measurements
+  // of replicas held elsewhere are left zero, for the caller to add up the same way.
+  using EnergySum = std::function<std::vector<double>(const std::vector<double>&)>;
+  void spread_replicas(int rank, int ranks, EnergySum energy_sum);
+
   SimulationState state();
   void restore(const SimulationState& s);
 
@@ -90,6 +100,7 @@ class Simulation {
  private:
   void sweep_replica(int replica, bool measuring, int64_t n = 1, int64_t sweep_index = 0);
   void exchange(int64_t round);
+  bool owns(int replica) const { return replica % ranks_ == rank_; }
   void record(int slot, MeasureBlock& out, int meas_index, bool snapshot, int snap_index);
   double replica_energy(int replica);
   void track_minimum(int replica);
@@ -114,6 +125,8 @@ class Simulation {
   int64_t therm_sweeps_ = 0, meas_sweeps_ = 0, measurements_ = 0;
   bool frozen_ = false;
   bool inner_ = false;
+  int rank_ = 0, ranks_ = 1;
+  EnergySum energy_sum_;
   double best_energy_ = std::numeric_limits<double>::infinity();
   std::vector<int8_t> best_config_;
 };

@@ -186,7 +186,14 @@ void VmcDriver<T>::sample(uint64_t pass, int per_chain, bool derivatives, bool m
 template <class T>
 IterationStats VmcDriver<T>::step() {
   sample_step();
-  return update(spec_.chains);
+  return update(spec_.chains, bool(chain_gather_));
+}
+
+template <class T>
+void VmcDriver<T>::set_chain_gather(ChainGather<T> gather, int total_chains) {
+  if (total_chains < spec_.chains) throw std::invalid_argument("the run has fewer chains than this driver");
+  chain_gather_ = std::move(gather);
+  total_chains_ = total_chains;
 }
 
 template <class T>
@@ -211,46 +218,76 @@ IterationStats VmcDriver<T>::update_from(std::vector<T> eloc, RowMatrix<T> O, Mo
     throw std::invalid_argument("samples of all chains do not fit together");
   eloc_ = std::move(eloc);
   O_ = std::move(O);
-  counts_.assign(1, counts);
-  return update(chains);
+  counts_.assign(size_t(chains), MoveCounts());
+  counts_[0] = counts;
+  return update(chains, false);
 }
 
 template <class T>
-IterationStats VmcDriver<T>::update(int chains) {
-  const long ns = long(eloc_.size()), np = ansatz_->n_params();
+IterationStats VmcDriver<T>::update(int chains, bool spread) {
+  // Every sum over samples is a sum of per-chain sums taken in chain order, here or (spread)
+  // over all processes: the same bits for any thread count and any split of the chains.
+  const long per = long(eloc_.size()) / chains, np = ansatz_->n_params();
   const int threads = spec_.threads;
+  const ChainGather<T> gather = spread ? chain_gather_ : ChainGather<T>();
+  const int total = spread ? total_chains_ : chains;
+  const long ns = long(total) * per;
+  auto chain_rows = [&](long width, auto&& body) {
+    RowMatrix<T> rows(chains, width);
+    for_each_chain(chains, threads, [&](int c) { rows.row(c) = body(c); });
+    return sum_over_chains<T>(rows, gather);
+  };
+
+  // All local energies, in chain order: each chain's row holds its samples at its place
+  // (adding zeros is exact), and the move counts.
+  std::vector<T> all_e = eloc_;
+  Vector<T> moves_sum(2);
+  if (spread) {
+    const Vector<T> v = chain_rows(ns, [&](int c) {
+      Vector<T> row = Vector<T>::Zero(ns);
+      row.segment(long(spec_.chain_ids[size_t(c)]) * per, per) =
+          Eigen::Map<const Vector<T>>(eloc_.data() + long(c) * per, per);
+      return row;
+    });
+    all_e.assign(v.data(), v.data() + ns);
+  }
+  moves_sum = chain_rows(2, [&](int c) {
+    Vector<T> row(2);
+    row << T(double(counts_[size_t(c)].proposed)), T(double(counts_[size_t(c)].accepted));
+    return row;
+  });
 
   IterationStats st;
   std::vector<double> re(static_cast<size_t>(ns));
   T mean(0);
   for (long k = 0; k < ns; ++k) {
-    re[size_t(k)] = real_part(eloc_[size_t(k)]);
-    mean += eloc_[size_t(k)];
+    re[size_t(k)] = real_part(all_e[size_t(k)]);
+    mean += all_e[size_t(k)];
   }
   mean /= double(ns);
-  st.energy = chain_statistics(re, chains);
+  st.energy = chain_statistics(re, total);
   st.energy_imag = imag_part(mean);
   double var = 0;
-  for (const T& e : eloc_) var += std::norm(e - mean);
+  for (const T& e : all_e) var += std::norm(e - mean);
   st.energy.variance = var / double(ns);
-  const MoveCounts moves = sampled_counts();
-  st.acceptance = moves.proposed ? double(moves.accepted) / double(moves.proposed) : 0.0;
+  const double proposed = real_part(moves_sum[0]), accepted = real_part(moves_sum[1]);
+  st.acceptance = proposed > 0 ? accepted / proposed : 0.0;
   if (!std::isfinite(st.energy.mean) || !std::isfinite(st.energy.variance))
     throw std::runtime_error("the local energies are not finite: the optimisation diverged "
                              "(lower the learning rate or raise the diagonal shift)");
 
   // Centred log-derivatives and the force F = <O_c^* (E_loc - <E>)>.
-  Vector<T> Obar(np), e(ns), force(np);
-  parallel_blocks(np, double(ns), threads, [&](long c0, long c1) {
-    Obar.segment(c0, c1 - c0) = O_.middleCols(c0, c1 - c0).colwise().sum().transpose() / double(ns);
-  });
-  parallel_blocks(ns, double(np), threads, [&](long r0, long r1) {
+  const Vector<T> Obar = chain_rows(np, [&](int c) -> Vector<T> {
+    return O_.middleRows(long(c) * per, per).colwise().sum().transpose();
+  }) / double(ns);
+  parallel_blocks(long(eloc_.size()), double(np), threads, [&](long r0, long r1) {
     O_.middleRows(r0, r1 - r0).rowwise() -= Obar.transpose();
   });
-  for (long k = 0; k < ns; ++k) e[k] = eloc_[size_t(k)] - mean;
-  parallel_blocks(np, double(ns), threads, [&](long c0, long c1) {
-    force.segment(c0, c1 - c0).noalias() = O_.middleCols(c0, c1 - c0).adjoint() * e / double(ns);
-  });
+  Vector<T> e(long(eloc_.size()));
+  for (long k = 0; k < e.size(); ++k) e[k] = eloc_[size_t(k)] - mean;
+  const Vector<T> force = chain_rows(np, [&](int c) -> Vector<T> {
+    return O_.middleRows(long(c) * per, per).adjoint() * e.segment(long(c) * per, per);
+  }) / double(ns);
   // The optimisers' gradient g = 2 F (complex parameters; 2 Re F = 2 F for real ones):
   // NetKet's convention, so that a learning rate means the same in both.
   const Vector<T> g = 2.0 * force;
@@ -279,7 +316,12 @@ IterationStats VmcDriver<T>::update(int chains) {
     case Optimizer::Sr: {
       SrSettings sr = spec_.sr;
       sr.threads = threads;
-      SrStep<T> step = solve_sr<T>(O_, g, sr, sr_x_);
+      const SrSolver solver = sr.solver == SrSolver::Auto ? choose_sr_solver(ns, np) : sr.solver;
+      if (spread && solver != SrSolver::ConjugateGradient)
+        throw std::invalid_argument("the dense and kernel SR solvers need the samples of all chains");
+      SrStep<T> step = solver == SrSolver::ConjugateGradient
+                           ? solve_sr_chains<T>(O_, per, ns, g, sr, sr_x_, gather)
+                           : solve_sr<T>(O_, g, sr, sr_x_);
       st.cg_iterations = step.iterations;
       st.sr_residual = step.residual;
       sr_x_ = step.x;

@@ -74,6 +74,12 @@ class VmcDriver {
   MoveCounts sampled_counts() const;
   IterationStats update_from(std::vector<T> eloc, RowMatrix<T> O, MoveCounts counts, int chains);
 
+  // Runs whose chains are spread over processes, the other way: step() samples this driver's
+  // chains and reduces every sum over samples (energy statistics, gradient, S products) from
+  // per-chain rows, which `gather` collects from all `total_chains` chains in chain order.
+  // Samples never travel, and the result is the one-process run's, bit for bit.
+  void set_chain_gather(ChainGather<T> gather, int total_chains);
+
   const Ansatz<T>& ansatz() const { return *ansatz_; }
   long n_params() const { return ansatz_->n_params(); }
   Vector<T> parameters() const { return ansatz_->parameters(); }
@@ -92,7 +98,7 @@ class VmcDriver {
 
  private:
   void sample(uint64_t pass, int per_chain, bool derivatives, bool measure);
-  IterationStats update(int chains);
+  IterationStats update(int chains, bool spread);
 
   VmcSpec spec_;
   std::unique_ptr<Ansatz<T>> ansatz_;
@@ -103,6 +109,8 @@ class VmcDriver {
   std::vector<Config> configs_;
   long iteration_ = 0;
   Vector<T> first_moment_, second_moment_, sr_x_;
+  ChainGather<T> chain_gather_;
+  int total_chains_ = 0;
 
   // Filled by sample(): one entry (row) per sample, chain after chain.
   std::vector<T> eloc_;

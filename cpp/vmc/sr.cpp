@@ -214,6 +214,64 @@ SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSettings& st
   return out;
 }
 
+template <class T>
+Vec<T> sum_over_chains(const RowMatrix<T>& per_chain, const ChainGather<T>& gather) {
+  const RowMatrix<T> all = gather ? gather(per_chain) : RowMatrix<T>();
+  const RowMatrix<T>& rows = gather ? all : per_chain;
+  if (gather && rows.cols() != per_chain.cols()) throw std::runtime_error("gathered chain rows of the wrong width");
+  Vec<T> out = Vec<T>::Zero(per_chain.cols());
+  for (long c = 0; c < rows.rows(); ++c) out += rows.row(c).transpose();
+  return out;
+}
+
+template <class T>
+SrStep<T> solve_sr_chains(const RowMatrix<T>& Oc, long rows_per_chain, long n_samples, const Vec<T>& g,
+                          const SrSettings& st, const Vec<T>& x0, const ChainGather<T>& gather) {
+  const long np = Oc.cols();
+  if (g.size() != np) throw std::invalid_argument("SR: the gradient does not match the log-derivatives");
+  if (!(st.diag_shift > 0)) throw std::invalid_argument("SR needs a positive diagonal shift");
+  if (rows_per_chain < 1 || Oc.rows() % rows_per_chain != 0)
+    throw std::invalid_argument("SR: the samples do not split into chains");
+  const long chains = Oc.rows() / rows_per_chain;
+  SrStep<T> out;
+  out.method = "cg";
+  out.x = x0.size() == np ? x0 : Vec<T>::Zero(np);
+  if (g.norm() == 0) {
+    out.x.setZero();
+    return out;
+  }
+  RowMatrix<T> partial(chains, np);
+  // One chain per task: a chain's partial product never depends on the thread count.
+  auto per_chain = [&](auto&& body) {
+    for_blocks(chains, 1, st.threads, [&](long c0, long) { partial.row(c0) = body(Oc.middleRows(c0 * rows_per_chain, rows_per_chain)); });
+    return sum_over_chains<T>(partial, gather);
+  };
+  struct Jacobi {
+    Vec<T> inv;
+    Vec<T> apply(const Vec<T>& r) const { return inv.cwiseProduct(r); }
+  } M;
+  const Vec<T> diag = per_chain([](const auto& O) -> Vec<T> {
+    return O.cwiseAbs2().colwise().sum().transpose().template cast<T>();
+  });
+  M.inv = (diag.array() / double(n_samples) + st.diag_shift).inverse().matrix();
+  auto op = [&](const Vec<T>& v, Vec<T>& y) {
+    y = per_chain([&](const auto& O) -> Vec<T> { return O.adjoint() * (O * v); }) / double(n_samples) +
+        st.diag_shift * v;
+  };
+  std::tie(out.iterations, out.residual) = conjugate_gradient<T>(op, g, M, st.tol, st.max_iter, out.x);
+  return out;
+}
+
+template SrStep<double> solve_sr_chains(const RowMatrix<double>&, long, long, const Vec<double>&, const SrSettings&,
+                                        const Vec<double>&, const ChainGather<double>&);
+template SrStep<std::complex<double>> solve_sr_chains(const RowMatrix<std::complex<double>>&, long, long,
+                                                      const Vec<std::complex<double>>&, const SrSettings&,
+                                                      const Vec<std::complex<double>>&,
+                                                      const ChainGather<std::complex<double>>&);
+template Vec<double> sum_over_chains(const RowMatrix<double>&, const ChainGather<double>&);
+template Vec<std::complex<double>> sum_over_chains(const RowMatrix<std::complex<double>>&,
+                                                   const ChainGather<std::complex<double>>&);
+
 template SrStep<double> solve_sr(const RowMatrix<double>&, const Vec<double>&, const SrSettings&, const Vec<double>&);
 template SrStep<std::complex<double>> solve_sr(const RowMatrix<std::complex<double>>&,
                                                const Vec<std::complex<double>>&, const SrSettings&,

@@ -1,5 +1,5 @@
 """Type stub of the compiled engine (cpp/bindings/)."""
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +50,10 @@ class Simulation:
                 snapshot_every: int = 0) -> dict[str, np.ndarray]:
         """{'e': (n_T, n_meas), 'm': (n_T, n_meas), 'configs': (n_T, n_snap, n_sites) int8}."""
     def set_temperatures(self, temperatures: Sequence[float]) -> None: ...
+    def spread_replicas(self, rank: int, ranks: int,
+                        energy_sum: Callable[[list[float]], Sequence[float]]) -> None:
+        """Parallel tempering over processes: sweep and measure replicas r % ranks == rank
+        only; energy_sum adds each process's replica energies (zeros elsewhere) across them."""
     def configuration(self, slot: int) -> npt.NDArray[np.int8]: ...
     def get_state(self) -> dict[str, np.ndarray]: ...
     def set_state(self, state: dict[str, np.ndarray]) -> None: ...
@@ -189,6 +193,9 @@ class VmcDriver:
     def update_from(self, local_energies: Sequence, log_derivatives: np.ndarray, proposed: int,
                     accepted: int, chains: int) -> dict:
         """Second half of step(), from the samples of all chains, chain after chain."""
+    def set_chain_gather(self, gather: Callable[[np.ndarray], np.ndarray], total_chains: int) -> None:
+        """Spread run: gather(rows of this driver's chains) returns the rows of all
+        total_chains chains in chain order; step() then reduces every sum with it."""
     def measure(self, samples_per_chain: int) -> dict:
         """Fresh samples: {'energy', 'm', 'm_abs', 'm2', 'sx'} (each {'mean', 'error',
         'variance', 'rhat'}), 'energy_imag', 'acceptance', 'zz', 'samples'."""
@@ -221,3 +228,6 @@ class VmcDriverComplex(VmcDriver): ...
 def sr_solve(O: np.ndarray, g: np.ndarray, diag_shift: float, solver: str = "auto",
              tol: float = 1e-10, max_iter: int = 10000, threads: int = 1) -> dict:
     """Solve (O^H O / Ns + diag_shift I) x = g: {'x', 'method', 'iterations', 'residual'}."""
+
+def sr_auto_solver(n_samples: int, n_params: int) -> str:
+    """The SR solver ('dense', 'kernel' or 'cg') that 'auto' picks for this problem size."""

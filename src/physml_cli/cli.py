@@ -114,9 +114,13 @@ def simulate(**kw: Any) -> None:
 
         if kw["shard"]:
             raise PhysmlError("--shard and mpirun exclude each other (MPI shares out the grid)")
-        if kw["parallel_tempering"] or kw["anneal"]:
-            raise PhysmlError("--parallel-tempering and --anneal do not run across MPI ranks "
-                              "yet (use one rank, with threads)")
+        if kw["anneal"]:
+            raise PhysmlError("--anneal follows one chain: it does not run across MPI ranks "
+                              "(use one rank, with threads)")
+        if kw["parallel_tempering"] and kw["algorithm"] == "wolff":
+            # Wolff's sweep length is learnt per temperature while thermalising
+            raise PhysmlError("--parallel-tempering across MPI ranks does not take --algorithm "
+                              "wolff (use metropolis, heatbath or sw, or one rank with threads)")
         run_simulate_mpi(sizes=sizes, temperatures=kw["temperature_grid"], threads=threads,
                          command_line=_command_line(), comm=comm,
                          **{k: v for k, v in kw.items() if k not in ("shard", "replica_ids")})

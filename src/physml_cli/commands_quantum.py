@@ -90,6 +90,8 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
         "ansatz": s.ansatz, "n_params": int(run.driver.n_params), "sampler": s.sampler,
         "marshall": s.marshall, "iterations": int(run.driver.iteration),
         "wall_s": round(run.wall_before, 4), "threads": threads, "mpi_ranks": size}
+    if comm is not None:  # how the ranks combined their samples (docs/hpc.md)
+        r["mpi_samples"] = "reduced" if run.spread else "gathered"
     if final:
         r.update({k: final[k] for k in ("energy", "energy_err", "variance", "acceptance", "rhat")})
     r["exact"] = exact_e

@@ -13,7 +13,7 @@ from .parsing import output_for_size
 
 def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, output: str,
                  as_json: bool, plot: str | None, resume: bool, overwrite: bool,
-                 checkpoint_every: float, quiet: bool, command_line: str,
+                 checkpoint_every: float, quiet: bool, command_line: str, comm: Any = None,
                  **model: Any) -> None:
     several = len(sizes) > 1
     outputs = [output_for_size(output, L, several) for L in sizes]
@@ -53,7 +53,7 @@ def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, o
                 bar.update(task, completed=done_sweeps, total=total)
 
             r = simulate.run_size(params, threads, out, resume, command_line, checkpoint_every,
-                                  on_progress)
+                                  on_progress, comm)
             schema.write_simulation(out, r, command_line)
             ckpt = simulate.checkpoint_path(out)
             if os.path.exists(ckpt):
@@ -94,10 +94,13 @@ def run_simulate_mpi(*, sizes: list[int], temperatures: list[float], output: str
                      **kw: Any) -> None:
     """Under MPI: rank r of K runs the r-th interleaved slice of the temperature grid (OpenMP
     inside), writing shard files; rank 0 then merges them into the files one process would
-    have written (same seed: identical for any K) and reports."""
+    have written (same seed: identical for any K) and reports. With parallel tempering the
+    ranks share out the replicas of one run instead and exchange across ranks; each ends with
+    the whole result, and rank 0's file is kept."""
     from . import merge, parsing
 
     rank, size = comm.Get_rank(), comm.Get_size()
+    tempering = kw["parallel_tempering"]
     several = len(sizes) > 1
     finals = [output_for_size(output, L, several) for L in sizes]
     part = _rank_name(output, rank, size)
@@ -107,15 +110,25 @@ def run_simulate_mpi(*, sizes: list[int], temperatures: list[float], output: str
             for f in finals:
                 if os.path.exists(f) and not kw["resume"]:
                     raise PhysmlError(f"{f} exists (use --overwrite to replace it)")
-        shard, ids, mine = parsing.shard(f"{rank}/{size}", temperatures)
-        run_simulate(sizes=sizes, temperatures=mine, output=part, as_json=False, plot=None,
-                     quiet=quiet or rank != 0, **{**kw, "shard": shard, "replica_ids": ids})
+        if tempering:
+            run_simulate(sizes=sizes, temperatures=temperatures, output=part, as_json=False,
+                         plot=None, quiet=quiet or rank != 0, comm=comm,
+                         **{**kw, "shard": "", "replica_ids": []})
+        else:
+            shard, ids, mine = parsing.shard(f"{rank}/{size}", temperatures)
+            run_simulate(sizes=sizes, temperatures=mine, output=part, as_json=False, plot=None,
+                         quiet=quiet or rank != 0, **{**kw, "shard": shard, "replica_ids": ids})
     except (PhysmlError, Interrupted) as exc:
         error = exc
     mpi_agree(comm, error)
     if rank == 0:
         for L, final in zip(sizes, finals):
             parts = [output_for_size(_rank_name(output, r, size), L, several) for r in range(size)]
+            if tempering:  # every rank holds the whole run
+                os.replace(parts[0], final)
+                for p in parts[1:]:
+                    os.unlink(p)
+                continue
             merge.run(parts, final, True, kw["command_line"])
             for p in parts:
                 os.unlink(p)

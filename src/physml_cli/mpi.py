@@ -3,7 +3,9 @@ physml[mpi]``). Without it everything runs as one process, as before."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Callable, Sequence
+
+import numpy as np
 
 from .errors import PhysmlError
 
@@ -54,3 +56,25 @@ def agree(comm: Any, error: BaseException | None) -> None:
             from .errors import Interrupted
             raise Interrupted(signum, "", message)
         raise PhysmlError(message)
+
+
+def summing(comm: Any) -> Callable[[Sequence[float]], np.ndarray]:
+    """x -> the element-wise sum of every rank's x. Used where each entry comes from one
+    rank and the others give zeros, so the sum is exact and the same on every rank."""
+    from mpi4py import MPI
+
+    def add(x: Sequence[float]) -> np.ndarray:
+        mine = np.ascontiguousarray(x)
+        out = np.empty_like(mine)
+        comm.Allreduce(mine, out, op=MPI.SUM)
+        return out
+    return add
+
+
+def agree_step(comm: Any, chunk: int, signum: int | None, checkpoint_due: bool
+               ) -> tuple[int, int | None, bool]:
+    """Ranks that run one computation together go on together: rank 0's chunk size and
+    checkpoint clock, and a signal that reached any rank stops all."""
+    votes = comm.allgather((chunk, signum, checkpoint_due))
+    signals = [v[1] for v in votes if v[1] is not None]
+    return votes[0][0], (signals[0] if signals else None), votes[0][2]

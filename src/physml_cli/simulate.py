@@ -102,11 +102,19 @@ def make_engine(params: dict[str, Any], threads: int) -> Any:
 
 def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
              command_line: str, checkpoint_every: float,
-             on_progress: Callable[[int, int], None]) -> schema.SizeResult:
-    """Run (or continue) one lattice size and return its results; writes checkpoints."""
+             on_progress: Callable[[int, int], None], comm: Any = None) -> schema.SizeResult:
+    """Run (or continue) one lattice size and return its results; writes checkpoints.
+    With `comm` (parallel tempering under MPI) the ranks share the replicas and every rank
+    ends with the whole run's results."""
     params = {"shard": "", "replica_ids": [], **params}  # a whole grid unless told otherwise
+    add_up = None
     try:
         sim = make_engine(params, threads)
+        if comm is not None:
+            from .mpi import summing
+
+            add_up = summing(comm)
+            sim.spread_replicas(comm.Get_rank(), comm.Get_size(), add_up)
     except ValueError as exc:
         raise PhysmlError(str(exc)) from None
     ckpt = checkpoint_path(output)
@@ -143,6 +151,8 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
                 p.therm_done += n
             else:
                 out = sim.measure(n, params["measure_every"], snap_every)
+                if add_up is not None:  # each rank measured its own replicas, zeros elsewhere
+                    out = {k: add_up(v) for k, v in out.items()}
                 st.energy.append(out["e"])
                 st.magnetization.append(out["m"])
                 if "ms" in out:
@@ -157,11 +167,17 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
                 st.progress = Progress(stage=p.stage + 1)
             on_progress(st.progress.stage * per_stage + st.progress.therm_done
                         + st.progress.meas_done, total)
-            if sig.signum is not None:
+            signum = sig.signum
+            due = checkpoint_every > 0 and time.perf_counter() - last_ckpt >= checkpoint_every \
+                and st.progress.stage < len(plan)
+            if comm is not None:
+                from .mpi import agree_step
+
+                chunk, signum, due = agree_step(comm, chunk, signum, due)
+            if signum is not None:
                 save_checkpoint()
-                raise Interrupted(sig.signum, ckpt)
-            if checkpoint_every > 0 and time.perf_counter() - last_ckpt >= checkpoint_every \
-                    and st.progress.stage < len(plan):
+                raise Interrupted(signum, ckpt)
+            if due:
                 save_checkpoint()
                 last_ckpt = time.perf_counter()
     return _collect(params, sim, st, elapsed())

@@ -187,6 +187,21 @@ class Run:
             return list(range(self.settings.chains))
         return list(range(self.comm.Get_rank(), self.settings.chains, self.comm.Get_size()))
 
+    @property
+    def spread(self) -> bool:
+        """Under MPI: whether every sum over samples is reduced across ranks (samples stay
+        where they were drawn). The dense and kernel SR solvers factorise a Gram matrix of all
+        samples instead, so with them the samples are gathered."""
+        if self.comm is None:
+            return False
+        s = self.settings
+        if s.optimizer != "sr":
+            return True
+        solver = s.sr_solver
+        if solver == "auto":
+            solver = _engine.sr_auto_solver(s.chains * s.samples_per_chain, self.driver.n_params)
+        return solver == "cg"
+
     def all_configs(self) -> np.ndarray:
         """Every chain's configuration, in chain order (collective under MPI)."""
         if self.comm is None:
@@ -203,7 +218,19 @@ def new_run(s: Settings, threads: int, comm: Any = None) -> Run:
                           "rank at least one (--chains)")
     run = Run(s, None, {k: [] for k in HISTORY}, comm=comm, threads=threads)
     run.driver = make_driver(s, threads, run.chain_ids)
+    if run.spread:
+        run.driver.set_chain_gather(_chain_gather(comm, run.chain_ids, s.chains), s.chains)
     return run
+
+
+def _chain_gather(comm: Any, ids: list[int], chains: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Rows of this rank's chains -> rows of all chains, in chain order (an all-gather)."""
+    def gather(rows: np.ndarray) -> np.ndarray:
+        out = np.empty((chains, rows.shape[1]), rows.dtype)
+        for where, part in comm.allgather((ids, rows)):
+            out[where] = part
+        return out
+    return gather
 
 
 def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: Any = None) -> Run:
@@ -269,10 +296,10 @@ def iterate(run: Run, iterations: int, stop: Callable[[], bool],
 
 
 def _step(run: Run) -> dict[str, Any]:
-    if run.comm is None:
+    if run.comm is None or run.spread:
         return run.driver.step()
-    # Every rank samples its chains; all samples are shared, in chain order, and every rank
-    # makes the same update from them: the numbers of the one-process run.
+    # Dense or kernel SR: every rank samples its chains; all samples are shared, in chain
+    # order, and every rank makes the same update from them: the one-process run's numbers.
     eloc, O, proposed, accepted = run.driver.sample_step()
     parts = run.comm.allgather((run.chain_ids, np.asarray(eloc), np.asarray(O), proposed, accepted))
     s = run.settings
