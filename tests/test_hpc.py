@@ -105,6 +105,8 @@ def test_mpirun_parallel_tempering_equals_one_process(workdir, algorithm):
     res = mpi_physml("simulate", *two, "-o", "mpi.h5", "--json")
     assert res.returncode == 0, res.stderr
     assert res.stdout.count('"model"') == 2
+    warnings = [line for line in res.stderr.splitlines() if line.startswith("warning")]
+    assert len(warnings) == len(set(warnings))  # reported once, by rank 0
     for L in (8, 12):
         assert_same_file(f"serial_L{L}.h5", f"mpi_L{L}.h5")
         with h5py.File(f"mpi_L{L}.h5") as f:

@@ -14,7 +14,7 @@ from .parsing import output_for_size
 def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, output: str,
                  as_json: bool, plot: str | None, resume: bool, overwrite: bool,
                  checkpoint_every: float, quiet: bool, command_line: str, comm: Any = None,
-                 **model: Any) -> None:
+                 warn: bool = True, **model: Any) -> None:
     several = len(sizes) > 1
     outputs = [output_for_size(output, L, several) for L in sizes]
     if len(set(outputs)) != len(outputs):
@@ -62,7 +62,7 @@ def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, o
     for r, out in results:
         if not quiet:
             report.stderr.print(report.summary_table(r, out))
-        for line in report.short_run_warnings(r):
+        for line in report.short_run_warnings(r) if warn else []:
             print(line, file=sys.stderr)
         if as_json:
             report.print_json(report.size_json(r, out))
@@ -112,12 +112,13 @@ def run_simulate_mpi(*, sizes: list[int], temperatures: list[float], output: str
                     raise PhysmlError(f"{f} exists (use --overwrite to replace it)")
         if tempering:
             run_simulate(sizes=sizes, temperatures=temperatures, output=part, as_json=False,
-                         plot=None, quiet=quiet or rank != 0, comm=comm,
+                         plot=None, quiet=quiet or rank != 0, comm=comm, warn=False,
                          **{**kw, "shard": "", "replica_ids": []})
         else:
             shard, ids, mine = parsing.shard(f"{rank}/{size}", temperatures)
             run_simulate(sizes=sizes, temperatures=mine, output=part, as_json=False, plot=None,
-                         quiet=quiet or rank != 0, **{**kw, "shard": shard, "replica_ids": ids})
+                         quiet=quiet or rank != 0, warn=False,
+                         **{**kw, "shard": shard, "replica_ids": ids})
     except (PhysmlError, Interrupted) as exc:
         error = exc
     mpi_agree(comm, error)
