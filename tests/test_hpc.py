@@ -188,3 +188,28 @@ def test_sigterm_under_mpirun_leaves_a_checkpoint_per_rank(workdir, mode):
         straight = [a if a != "run.h5" else "straight.h5" for a in args]
         assert run_physml(*straight).returncode == 0
         assert_same_file("straight.h5", "run.h5")
+
+
+@needs_mpi
+def test_sigterm_under_mpirun_vmc_leaves_a_resumable_run(workdir):
+    """One file holds every rank's chains: it is the checkpoint of the whole run."""
+    import json
+    import signal
+    import time
+
+    args = ["vmc", "--size", "16", "--sr-solver", "cg", "--output", "run.h5", "-q",
+            "--threads", "1"]
+    p = subprocess.Popen([mpiexec(), "-n", "2", sys.executable, "-m", "physml_cli", *args,
+                          "--iterations", "100000"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 128 + signal.SIGTERM, err
+    with h5py.File("run.h5") as f:
+        done = int(f.attrs["iterations"])
+        assert done > 0 and not f.attrs["complete"] and len(f["chains"]) == 16
+    res = mpi_physml(*args, "--iterations", "3", "--resume", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["iterations"] == done + 3
+
