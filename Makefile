@@ -18,10 +18,10 @@ install-test: $(BIN)/python
 
 demo: install
 	mkdir -p demo
-	$(BIN)/physml simulate --model ising --lattice square --size 16,24,32 \
+	$(BIN)/physml simulate --model ising --lattice square --size 24,32,48 \
 	  --temperatures 2.0:2.6:25 --algorithm wolff --thermalize 2000 --sweeps 100000 \
 	  --measure-every 5 --save-configs 300 --seed 7 --output demo/ising.h5 --overwrite -q
-	$(BIN)/physml detect-transition demo/ising_L16.h5 demo/ising_L24.h5 demo/ising_L32.h5 \
+	$(BIN)/physml detect-transition demo/ising_L24.h5 demo/ising_L32.h5 demo/ising_L48.h5 \
 	  --method all --seed 7 --plot demo/transition.png
 
 test: install-test

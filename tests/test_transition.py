@@ -39,6 +39,28 @@ def test_finite_size_extrapolation():
     assert abs(ce.fit_nu(L, t) - 0.8) < 0.02
 
 
+def test_extrapolation_systematic_measures_corrections_to_scaling():
+    from physml_cli import transition as tr
+
+    ctx = tr.Context(data=[])
+    L = [16, 24, 32, 48]
+    for correction, expect_sys in [(0.0, False), (40.0, True)]:
+        t = {str(n): {"t": 2.269 + 0.9 / n + correction / n ** 3, "t_err": 0.001} for n in L}
+        ok = [(float(k), v["t"]) for k, v in t.items()]
+        tc = ce.extrapolate(np.array([o[0] for o in ok]), np.array([o[1] for o in ok]), 1.0)[0]
+        out = {"tc": tc, "tc_err": 0.002, "per_size": t}
+        tr._add_extrapolation_systematic(ctx, out)
+        assert out["tc_stat"] == 0.002
+        # pure T_c + a/L: the two largest sizes agree; an L^-3 correction: they do not, and
+        # the error grows by exactly their difference (in quadrature)
+        assert (out["tc_sys"] > 1e-4) == expect_sys
+        assert out["tc_err"] == pytest.approx(math.hypot(0.002, out["tc_sys"]))
+    two = {"16": {"t": 2.3, "t_err": 0.001}, "32": {"t": 2.28, "t_err": 0.001}}
+    out = {"tc": 2.26, "tc_err": 0.002, "per_size": two}
+    tr._add_extrapolation_systematic(ctx, out)
+    assert out["tc_sys"] is None and out["tc_err"] == 0.002
+
+
 def write_fake(path, L, T, binder, model="ising", n_cfg=0):
     """A file in the simulate schema holding just what detect-transition reads."""
     n_t = len(T)
