@@ -238,20 +238,14 @@ IterationStats VmcDriver<T>::update(int chains, bool spread) {
     return sum_over_chains<T>(rows, gather);
   };
 
-  // All local energies, in chain order: each chain's row holds its samples at its place
-  // (adding zeros is exact), and the move counts.
+  // All local energies, in chain order (the gather returns every chain's row in chain order).
   std::vector<T> all_e = eloc_;
-  Vector<T> moves_sum(2);
   if (spread) {
-    const Vector<T> v = chain_rows(ns, [&](int c) {
-      Vector<T> row = Vector<T>::Zero(ns);
-      row.segment(long(spec_.chain_ids[size_t(c)]) * per, per) =
-          Eigen::Map<const Vector<T>>(eloc_.data() + long(c) * per, per);
-      return row;
-    });
-    all_e.assign(v.data(), v.data() + ns);
+    const RowMatrix<T> all = gather(Eigen::Map<const RowMatrix<T>>(eloc_.data(), chains, per));
+    if (all.rows() != total || all.cols() != per) throw std::runtime_error("gathered local energies of the wrong shape");
+    all_e.assign(all.data(), all.data() + ns);
   }
-  moves_sum = chain_rows(2, [&](int c) {
+  const Vector<T> moves_sum = chain_rows(2, [&](int c) {
     Vector<T> row(2);
     row << T(double(counts_[size_t(c)].proposed)), T(double(counts_[size_t(c)].accepted));
     return row;
