@@ -113,6 +113,8 @@ def test_cli_train_and_recall(physml, workdir):
         assert np.array_equal(f["final"][()], xi)
     res = physml("hopfield", "recall", "net.h5", "--dynamics", "modern", "--json")
     assert json.loads(res.stdout)["recovered_fraction"] == 1.0
+    res = physml("hopfield", "recall", "net.h5", "--corrupt", "0.1")  # text goes to stderr
+    assert res.returncode == 0 and res.stdout == "" and "mean final overlap" in res.stderr
 
 
 def test_cli_capacity(physml, workdir):

@@ -97,6 +97,26 @@ def test_command_finds_a_known_crossing(workdir):
     assert abs(r["methods"]["peaks"]["tc_c"] - 2.4) < 0.01  # peaks at 2.4 + 1/L, extrapolated
 
 
+def test_text_report_leaves_stdout_for_json(workdir):
+    """Without --json the table goes to stderr: stdout carries JSON only."""
+    T = np.linspace(2.2, 2.8, 16)
+    for L in (8, 12):
+        write_fake(f"f{L}.h5", L, T, 0.61 - 0.3 * np.tanh((T - 2.5) * L / 4))
+    res = run_physml("detect-transition", "f8.h5", "f12.h5", "--method", "binder")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == "" and "binder" in res.stderr and "Onsager" in res.stderr
+
+
+def test_onsager_tc_is_positive_for_the_antiferromagnet():
+    from physml_cli.critical_temperatures import exact_tc, onsager_tc
+
+    assert onsager_tc(-1.0) == onsager_tc(1.0) == pytest.approx(ONSAGER)
+    assert exact_tc({"model": "ising", "lattice": "square", "J": -2.0, "h": 0.0}) == \
+        pytest.approx(2 * ONSAGER)
+    assert exact_tc({"model": "ising", "lattice": "triangular", "J": 1.0, "h": 0.0}) is None
+    assert exact_tc({"model": "ising", "lattice": "square", "J": 1.0, "h": 0.1}) is None
+
+
 @pytest.fixture(scope="module")
 def small_ising(tmp_path_factory):
     d = tmp_path_factory.mktemp("ising")

@@ -130,28 +130,6 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   m.def("force_portable_kernel", &force_portable_kernel, py::arg("on"),
         "Use the portable checkerboard loop even where AVX2 is available.");
 
-  py::class_<Lattice>(m, "Lattice", py::module_local())
-      .def(py::init([](const std::string& kind, int L) { return Lattice(parse_lattice_kind(kind), L); }),
-           py::arg("kind"), py::arg("L"))
-      .def_property_readonly("kind", [](const Lattice& l) { return lattice_kind_name(l.kind()); })
-      .def_property_readonly("L", &Lattice::linear_size)
-      .def_property_readonly("n_sites", &Lattice::n_sites)
-      .def_property_readonly("coordination", &Lattice::coordination)
-      .def_property_readonly("shape", [](const Lattice& l) { return py::tuple(py::cast(l.shape())); })
-      .def_property_readonly("n_colors", &Lattice::n_colors)
-      .def_property_readonly("neighbors", [](const Lattice& l) {
-        return to_array(l.neighbors(), {l.n_sites(), l.coordination()});
-      })
-      .def_property_readonly("colors", [](const Lattice& l) { return to_array(l.colors(), {l.n_sites()}); })
-      .def_property_readonly("bonds", [](const Lattice& l) {
-        std::vector<int32_t> flat;
-        for (const auto& [i, j] : l.bonds()) {
-          flat.push_back(i);
-          flat.push_back(j);
-        }
-        return to_array(flat, {py::ssize_t(l.bonds().size()), 2});
-      });
-
   py::class_<Simulation>(m, "Simulation", py::module_local())
       .def(py::init([](const std::string& model, const std::string& lattice, int L, double J,
                        double h, int q, const std::string& algorithm,
@@ -264,7 +242,7 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   m.def("exact_enumeration",
         [](const std::string& model, const std::string& lattice, int L, double J, double h, int q,
            const std::vector<double>& temperatures) {
-          const Lattice lat(parse_lattice_kind(lattice), L);
+          const Lattice lat(lattice, L);
           const Model mod = make_model(model, J, h, q);
           ExactThermo x;
           {
@@ -517,7 +495,7 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   m.def("configuration_observables",
         [](const std::string& model, const std::string& lattice, int L, double J, double h, int q,
            py::array_t<int8_t, py::array::c_style | py::array::forcecast> configs) {
-          const Lattice lat(parse_lattice_kind(lattice), L);
+          const Lattice lat(lattice, L);
           const Model mod = make_model(model, J, h, q);
           if (configs.ndim() != 2 || configs.shape(1) != lat.n_sites())
             throw std::invalid_argument("configurations must be (n, n_sites)");
@@ -538,6 +516,8 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
         py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J"), py::arg("h"), py::arg("q"),
         py::arg("configs"), "(e, m) per site of each configuration, as the Monte Carlo measures them.");
 
+  bind_registry(m);
+  bind_lattice(m);
   bind_autodiff(m);
   bind_quantum(m);
   bind_vmc(m);

@@ -12,7 +12,7 @@ using namespace physml;
 SpinHamiltonian hamiltonian(const std::string& name, const std::string& lattice, int L, double J,
                             double h, double delta, double J2, bool open) {
   if (L < 2) throw std::invalid_argument("the lattice size must be >= 2");
-  return make_spin_hamiltonian(name, parse_lattice_kind(lattice), L, J, h, delta, J2, open);
+  return make_spin_hamiltonian(name, Lattice(lattice, L, open), SpinCouplings{J, h, delta, J2});
 }
 
 void bind_quantum(py::module_& m) {

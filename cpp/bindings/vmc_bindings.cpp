@@ -65,7 +65,7 @@ void bind_driver(py::module_& m, const char* name) {
                        uint64_t seed, int threads, const std::vector<int>& chain_ids) {
              VmcSpec s;
              s.hamiltonian = hamiltonian(ham, lattice, L, J, h, delta, J2, open);
-             s.lattice = parse_lattice_kind(lattice);
+             s.lattice = lattice;
              s.L = L;
              s.open = open;
              s.ansatz.kind = ansatz;
@@ -73,13 +73,13 @@ void bind_driver(py::module_& m, const char* name) {
              s.ansatz.architecture = architecture;
              s.ansatz.init_scale = init_scale;
              s.ansatz.seed = seed;
-             const bool grid = s.lattice == LatticeKind::Square;
+             // Periodic convolutions see one-site two-dimensional lattices as an L x L image.
+             const Lattice lat(lattice, L, open);
+             const bool grid = lat.dimension() == 2 && lat.basis() == 1;
              s.ansatz.height = grid ? L : 1;
              s.ansatz.width = grid ? L : s.hamiltonian.n_sites;
              s.marshall = marshall;
-             if (sampler == "local") s.rule = UpdateRule::LocalFlip;
-             else if (sampler == "exchange") s.rule = UpdateRule::Exchange;
-             else throw std::invalid_argument("unknown sampler '" + sampler + "' (choose local, exchange)");
+             s.rule = parse_proposal(sampler);
              s.n_up = n_up;
              s.chains = chains;
              s.samples_per_chain = samples_per_chain;

@@ -6,62 +6,10 @@
 
 namespace physml {
 
-namespace {
-
-// Does the bond (i, j) cross the boundary of the open chain or square?
-bool wraps(LatticeKind kind, int L, int i, int j) {
-  if (kind == LatticeKind::Chain) return std::abs(i - j) != 1;
-  const int ri = i / L, ci = i % L, rj = j / L, cj = j % L;
-  return std::abs(ri - rj) > 1 || std::abs(ci - cj) > 1;
-}
-
-std::vector<std::pair<int, int>> next_nearest(LatticeKind kind, int L) {
-  std::vector<std::pair<int, int>> out;
-  if (kind == LatticeKind::Chain) {
-    for (int i = 0; i < L; ++i) out.emplace_back(i, (i + 2) % L);
-  } else if (kind == LatticeKind::Square) {
-    for (int r = 0; r < L; ++r)
-      for (int c = 0; c < L; ++c) {
-        const int down = (r + 1) % L;
-        out.emplace_back(r * L + c, down * L + (c + 1) % L);
-        out.emplace_back(r * L + c, down * L + (c + L - 1) % L);
-      }
-  } else {
-    throw std::invalid_argument("j1j2 is defined on the chain and the square lattice");
-  }
-  return out;
-}
-
-}  // namespace
-
-SpinHamiltonian make_spin_hamiltonian(const std::string& name, LatticeKind lattice, int L, double J,
-                                      double h, double delta, double J2, bool open) {
-  const Lattice lat(lattice, L);
-  if (open && lattice != LatticeKind::Chain && lattice != LatticeKind::Square)
-    throw std::invalid_argument("open boundaries are available for the chain and the square lattice");
-  SpinHamiltonian H;
+SpinHamiltonian make_spin_hamiltonian(const std::string& name, const Lattice& lattice, const SpinCouplings& c) {
+  SpinHamiltonian H = HamiltonianRegistry::instance().get(name, "Hamiltonian")(lattice, c);
   H.name = name;
-  H.n_sites = lat.n_sites();
-  double zz = 0, flip = 0;
-  if (name == "tfim") {
-    zz = -J;
-    H.transverse = -h;
-  } else if (name == "heisenberg") {
-    zz = J;
-    flip = J;
-  } else if (name == "xxz") {
-    zz = J * delta;
-    flip = J;
-  } else if (name == "j1j2") {
-    zz = flip = J;
-  } else {
-    throw std::invalid_argument("unknown Hamiltonian '" + name + "' (choose tfim, heisenberg, xxz, j1j2)");
-  }
-  for (const auto& [i, j] : lat.bonds())
-    if (!(open && wraps(lattice, L, i, j))) H.bonds.push_back({i, j, zz, flip});
-  if (name == "j1j2" && J2 != 0)
-    for (const auto& [i, j] : next_nearest(lattice, L))
-      if (!(open && wraps(lattice, L, i, j))) H.bonds.push_back({i, j, J2, J2});
+  H.n_sites = lattice.n_sites();
   return H;
 }
 

@@ -10,7 +10,10 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include "lattice/lattice.hpp"
+#include "registry/registry.hpp"
 
 namespace physml {
 
@@ -26,6 +29,11 @@ struct SpinHamiltonian {
   std::vector<SpinBond> bonds;
   double transverse = 0;  // coefficient of sum_i sx_i
   bool conserves_magnetization() const { return transverse == 0; }
+
+  // zz * sz_i sz_j + flip * (sx_i sx_j + sy_i sy_j) on every pair of a lattice bond list.
+  void add_coupling(const BondList& pairs, double zz, double flip) {
+    for (const auto& [i, j] : pairs) bonds.push_back({i, j, zz, flip});
+  }
 
   // <s|H|s>; z(i) is sz of site i in the configuration, +1 or -1.
   template <class Z>
@@ -46,9 +54,16 @@ struct SpinHamiltonian {
   }
 };
 
-// open = true drops the bonds that wrap around the torus (chain and square only).
-SpinHamiltonian make_spin_hamiltonian(const std::string& name, LatticeKind lattice, int L, double J,
-                                      double h, double delta, double J2, bool open);
+// The couplings a Hamiltonian may read; each registered Hamiltonian names the ones it uses.
+struct SpinCouplings {
+  double J = 1.0, h = 1.0, delta = 1.0, J2 = 0.0;
+};
+
+// A registered Hamiltonian (ed/spin_models.cpp) builds itself on a lattice's pairs.
+using HamiltonianFactory = std::function<SpinHamiltonian(const Lattice&, const SpinCouplings&)>;
+using HamiltonianRegistry = registry::Registry<HamiltonianFactory>;
+
+SpinHamiltonian make_spin_hamiltonian(const std::string& name, const Lattice& lattice, const SpinCouplings& c);
 
 // Ground-state energy of the transverse-field Ising chain (N sites, periodic or open) from
 // its free-fermion (Jordan-Wigner + Bogoliubov) solution: -1/2 sum_k Lambda_k, with

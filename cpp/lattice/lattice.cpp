@@ -5,130 +5,122 @@
 
 namespace physml {
 
-LatticeKind parse_lattice_kind(const std::string& name) {
-  if (name == "chain") return LatticeKind::Chain;
-  if (name == "square") return LatticeKind::Square;
-  if (name == "triangular") return LatticeKind::Triangular;
-  if (name == "honeycomb") return LatticeKind::Honeycomb;
-  if (name == "cubic") return LatticeKind::Cubic;
-  throw std::invalid_argument("unknown lattice '" + name +
-                              "' (choose chain, square, triangular, honeycomb, cubic)");
-}
+Lattice::Lattice(const std::string& name, int L, bool open)
+    : Lattice(name, L, std::vector<Boundary>(size_t(LatticeRegistry::instance().get(name, "lattice").dimension),
+                                             open ? Boundary::Open : Boundary::Periodic)) {}
 
-std::string lattice_kind_name(LatticeKind kind) {
-  switch (kind) {
-    case LatticeKind::Chain: return "chain";
-    case LatticeKind::Square: return "square";
-    case LatticeKind::Triangular: return "triangular";
-    case LatticeKind::Honeycomb: return "honeycomb";
-    case LatticeKind::Cubic: return "cubic";
-  }
-  return "?";
-}
-
-Lattice::Lattice(LatticeKind kind, int L) : kind_(kind), L_(L) {
+Lattice::Lattice(const std::string& name, int L, const std::vector<Boundary>& boundaries)
+    : name_(name), cell_(LatticeRegistry::instance().get(name, "lattice")), L_(L), boundaries_(boundaries) {
   if (L < 2) throw std::invalid_argument("lattice size L must be at least 2");
-  if (L > (kind == LatticeKind::Cubic ? 1024 : kind == LatticeKind::Chain ? (1 << 28) : 16384))
-    throw std::invalid_argument("lattice size L is too large");
-  switch (kind) {
-    case LatticeKind::Chain: n_sites_ = L; z_ = 2; shape_ = {L}; break;
-    case LatticeKind::Square: n_sites_ = L * L; z_ = 4; shape_ = {L, L}; break;
-    case LatticeKind::Triangular: n_sites_ = L * L; z_ = 6; shape_ = {L, L}; break;
-    case LatticeKind::Honeycomb: n_sites_ = 2 * L * L; z_ = 3; shape_ = {L, L, 2}; break;
-    case LatticeKind::Cubic: n_sites_ = L * L * L; z_ = 6; shape_ = {L, L, L}; break;
+  if (L > cell_.max_linear_size) throw std::invalid_argument("lattice size L is too large");
+  if (int(boundaries_.size()) != cell_.dimension)
+    throw std::invalid_argument("one boundary condition per lattice axis is needed");
+  n_cells_ = 1;
+  for (int k = 0; k < cell_.dimension; ++k) {
+    n_cells_ *= L;
+    shape_.push_back(L);
   }
-  build_bonds();
+  if (cell_.basis > 1) shape_.push_back(cell_.basis);
+  n_sites_ = n_cells_ * cell_.basis;
+  build_bonds(cell_.nearest, bonds_);
+  build_bonds(cell_.next_nearest, next_bonds_);
+  build_neighbors();
   build_coloring();
 }
 
-void Lattice::build_bonds() {
-  const int L = L_;
-  auto wrap = [L](int a) { return ((a % L) + L) % L; };
-  auto sq = [&](int x, int y) { return wrap(y) * L + wrap(x); };
-  bonds_.clear();
-  bonds_.reserve(size_t(n_sites_) * z_ / 2);
-  switch (kind_) {
-    case LatticeKind::Chain:
-      for (int x = 0; x < L; ++x) bonds_.emplace_back(x, wrap(x + 1));
-      break;
-    case LatticeKind::Square:
-    case LatticeKind::Triangular:
-      for (int y = 0; y < L; ++y)
-        for (int x = 0; x < L; ++x) {
-          bonds_.emplace_back(sq(x, y), sq(x + 1, y));
-          bonds_.emplace_back(sq(x, y), sq(x, y + 1));
-          if (kind_ == LatticeKind::Triangular) bonds_.emplace_back(sq(x, y), sq(x + 1, y - 1));
-        }
-      break;
-    case LatticeKind::Honeycomb:
-      // Site (x, y, s) has index 2*(y*L + x) + s; A = 0 joins B in its own cell
-      // and in the cells to the left and below (brick-wall embedding).
-      for (int y = 0; y < L; ++y)
-        for (int x = 0; x < L; ++x) {
-          const int a = 2 * sq(x, y);
-          bonds_.emplace_back(a, 2 * sq(x, y) + 1);
-          bonds_.emplace_back(a, 2 * sq(x - 1, y) + 1);
-          bonds_.emplace_back(a, 2 * sq(x, y - 1) + 1);
-        }
-      break;
-    case LatticeKind::Cubic: {
-      auto cu = [&](int x, int y, int zz) { return (wrap(zz) * L + wrap(y)) * L + wrap(x); };
-      for (int zz = 0; zz < L; ++zz)
-        for (int y = 0; y < L; ++y)
-          for (int x = 0; x < L; ++x) {
-            bonds_.emplace_back(cu(x, y, zz), cu(x + 1, y, zz));
-            bonds_.emplace_back(cu(x, y, zz), cu(x, y + 1, zz));
-            bonds_.emplace_back(cu(x, y, zz), cu(x, y, zz + 1));
-          }
-      break;
-    }
+bool Lattice::periodic() const {
+  return std::all_of(boundaries_.begin(), boundaries_.end(), [](Boundary b) { return b == Boundary::Periodic; });
+}
+
+bool Lattice::hypercubic() const {
+  if (cell_.basis != 1 || int(cell_.nearest.size()) != cell_.dimension) return false;
+  for (int k = 0; k < cell_.dimension; ++k)
+    for (int a = 0; a < 3; ++a)
+      if (cell_.nearest[size_t(k)].shift[size_t(a)] != (a == k)) return false;
+  return true;
+}
+
+std::array<int, 3> Lattice::cell_of(int site) const {
+  int c = site / cell_.basis;
+  std::array<int, 3> x{0, 0, 0};
+  for (int k = 0; k < cell_.dimension; ++k) {
+    x[size_t(k)] = c % L_;
+    c /= L_;
   }
-  neighbors_.assign(size_t(n_sites_) * z_, -1);
-  std::vector<int> fill(n_sites_, 0);
-  for (const auto& [i, j] : bonds_) {
-    neighbors_[size_t(i) * z_ + fill[i]++] = j;
-    neighbors_[size_t(j) * z_ + fill[j]++] = i;
+  return x;
+}
+
+int Lattice::site(const std::array<int, 3>& cell, int b) const {
+  int c = 0;
+  for (int k = cell_.dimension - 1; k >= 0; --k) c = c * L_ + cell[size_t(k)];
+  return c * cell_.basis + b;
+}
+
+void Lattice::build_bonds(const std::vector<BondOffset>& offsets, BondList& out) const {
+  out.clear();
+  out.reserve(size_t(n_cells_) * offsets.size());
+  for (int c = 0; c < n_cells_; ++c) {
+    const std::array<int, 3> x = cell_of(c * cell_.basis);
+    for (const BondOffset& o : offsets) {
+      std::array<int, 3> y{0, 0, 0};
+      bool inside = true;
+      for (int k = 0; k < cell_.dimension; ++k) {
+        const int v = x[size_t(k)] + o.shift[size_t(k)];
+        if (boundaries_[size_t(k)] == Boundary::Open) {
+          inside = inside && v >= 0 && v < L_;
+          y[size_t(k)] = v;
+        } else {
+          y[size_t(k)] = ((v % L_) + L_) % L_;
+        }
+      }
+      if (inside) out.emplace_back(site(x, o.from), site(y, o.to));
+    }
   }
 }
 
-int Lattice::pattern_color(int site) const {
-  const int L = L_;
-  switch (kind_) {
-    case LatticeKind::Chain: return site % 2;
-    case LatticeKind::Square: return (site / L + site % L) % 2;
-    case LatticeKind::Triangular: return ((site % L) - (site / L) + 3 * L) % 3;
-    case LatticeKind::Honeycomb: return site % 2;
-    case LatticeKind::Cubic: {
-      const int x = site % L, y = (site / L) % L, zz = site / (L * L);
-      return (x + y + zz) % 2;
-    }
+void Lattice::build_neighbors() {
+  std::vector<int> degree(size_t(n_sites_), 0);
+  for (const auto& [i, j] : bonds_) {
+    ++degree[size_t(i)];
+    ++degree[size_t(j)];
   }
-  return 0;
+  z_ = *std::max_element(degree.begin(), degree.end());
+  uniform_ = std::all_of(degree.begin(), degree.end(), [this](int d) { return d == z_; });
+  neighbors_.assign(size_t(n_sites_) * size_t(z_), -1);
+  std::vector<int> fill(size_t(n_sites_), 0);
+  for (const auto& [i, j] : bonds_) {
+    neighbors_[size_t(i) * z_ + size_t(fill[size_t(i)]++)] = j;
+    neighbors_[size_t(j) * z_ + size_t(fill[size_t(j)]++)] = i;
+  }
 }
 
 void Lattice::build_coloring() {
-  // The textbook pattern when it fits the periodic boundary, greedy otherwise
-  // (odd L, or L not a multiple of 3 on the triangular lattice).
-  colors_.resize(n_sites_);
-  for (int i = 0; i < n_sites_; ++i) colors_[i] = pattern_color(i);
+  colors_.resize(size_t(n_sites_));
+  const int nc = cell_.color_count;
+  for (int i = 0; i < n_sites_; ++i) {
+    const std::array<int, 3> x = cell_of(i);
+    int c = cell_.basis_color[size_t(i % cell_.basis)];
+    for (int k = 0; k < cell_.dimension; ++k) c += cell_.color_step[size_t(k)] * x[size_t(k)];
+    colors_[size_t(i)] = ((c % nc) + nc) % nc;
+  }
   bool proper = true;
-  for (const auto& [i, j] : bonds_) proper = proper && colors_[i] != colors_[j];
+  for (const auto& [i, j] : bonds_) proper = proper && colors_[size_t(i)] != colors_[size_t(j)];
   if (!proper) {
     std::vector<char> used;
     for (int i = 0; i < n_sites_; ++i) {
-      used.assign(z_ + 2, 0);
+      used.assign(size_t(z_) + 2, 0);
       for (int k = 0; k < z_; ++k) {
         const int j = neighbors_of(i)[k];
-        if (j < i) used[colors_[j]] = 1;
+        if (j >= 0 && j < i) used[size_t(colors_[size_t(j)])] = 1;
       }
       int c = 0;
-      while (used[c]) ++c;
-      colors_[i] = c;
+      while (used[size_t(c)]) ++c;
+      colors_[size_t(i)] = c;
     }
   }
-  const int nc = *std::max_element(colors_.begin(), colors_.end()) + 1;
-  color_sites_.assign(nc, {});
-  for (int i = 0; i < n_sites_; ++i) color_sites_[colors_[i]].push_back(i);
+  const int count = *std::max_element(colors_.begin(), colors_.end()) + 1;
+  color_sites_.assign(size_t(count), {});
+  for (int i = 0; i < n_sites_; ++i) color_sites_[size_t(colors_[size_t(i)])].push_back(i);
 }
 
 }  // namespace physml

@@ -4,13 +4,35 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "registry/registry.hpp"
 #include "rng/philox.hpp"
 
 namespace physml {
 
-bool is_classifier(const std::string& model) { return model == "logistic" || model == "softmax"; }
-
 namespace {
+
+registry::Description linear(const std::string& name, const std::string& summary, bool classifier,
+                             bool needs_penalty) {
+  registry::Description d;
+  d.concept = "linear_model";
+  d.name = name;
+  d.summary = summary;
+  d.parameters = {{"alpha", "float", "regularization strength", 0, registry::Parameter{}.max, !needs_penalty}};
+  d.capabilities = {{"classifier", classifier}, {"needs_positive_alpha", needs_penalty}};
+  return d;
+}
+
+const bool registered = [] {
+  auto& r = registry::Registry<bool>::instance();  // the value: whether it classifies
+  r.add(linear("ols", "ordinary least squares", false, false), false);
+  r.add(linear("ridge", "least squares + alpha |w|^2", false, false), false);
+  r.add(linear("lasso", "least squares + alpha |w|_1", false, true), false);
+  r.add(linear("elasticnet", "least squares + L1 and L2 penalties (--l1-ratio)", false, true), false);
+  r.add(linear("logistic", "binary logistic regression, L2 penalty alpha", true, true), true);
+  r.add(linear("softmax", "multinomial logistic regression, L2 penalty alpha", true, true), true);
+  return true;
+}();
+
 
 Eigen::VectorXi as_labels(const Vector& y) {
   Eigen::VectorXi lab(y.size());
@@ -22,6 +44,8 @@ Eigen::VectorXi as_labels(const Vector& y) {
 }
 
 }  // namespace
+
+bool is_classifier(const std::string& model) { return registry::Registry<bool>::instance().get(model, "linear model"); }
 
 void fit_one(const LinearSpec& spec, const Matrix& X, const Vector& y, double alpha,
              LinearFit& reg, ClassifierFit& cls) {

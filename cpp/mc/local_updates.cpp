@@ -83,7 +83,7 @@ void colored_sweep(Replica& r, const SweepContext& ctx) {
 }
 
 bool fast_kernel_applies(const Lattice& lat, const Model& m) {
-  return lat.kind() == LatticeKind::Square && lat.linear_size() % 2 == 0 && m.is_ising() &&
+  return lat.dimension() == 2 && lat.hypercubic() && lat.periodic() && lat.linear_size() % 2 == 0 && m.is_ising() &&
          m.h == 0.0;
 }
 

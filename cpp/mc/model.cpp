@@ -5,21 +5,39 @@
 
 namespace physml {
 
+namespace {
+
+using registry::Description;
+
+Description model(const std::string& name, const std::string& summary, std::vector<registry::Parameter> extra) {
+  Description d;
+  d.concept = "model";
+  d.name = name;
+  d.summary = summary;
+  d.parameters = {{"J", "float", "coupling; > 0 ferromagnetic"}, {"h", "float", "magnetic field"}};
+  for (auto& p : extra) d.parameters.push_back(p);
+  // clusters: a Fortuin-Kasteleyn representation for Wolff and Swendsen-Wang (at h = 0)
+  d.capabilities = {{"clusters", true}, {"staggered_order", name == "ising"}};
+  return d;
+}
+
+const bool registered = [] {
+  auto& r = ModelRegistry::instance();
+  r.add(model("ising", "H = -J sum_<ij> s_i s_j - h sum_i s_i, s = +-1", {}),
+        [](double J, double h, int) { return Model{ModelKind::Ising, J, h, 2}; });
+  r.add(model("potts", "H = -J sum_<ij> delta(s_i, s_j) - h sum_i delta(s_i, 0), s = 0..q-1",
+              {{"q", "int", "states per spin", 2, 127}}),
+        [](double J, double h, int q) {
+          if (q < 2 || q > 127) throw std::invalid_argument("Potts q must be between 2 and 127");
+          return Model{ModelKind::Potts, J, h, q};
+        });
+  return true;
+}();
+
+}  // namespace
+
 Model make_model(const std::string& name, double J, double h, int q) {
-  Model m;
-  m.J = J;
-  m.h = h;
-  if (name == "ising") {
-    m.kind = ModelKind::Ising;
-    m.q = 2;
-  } else if (name == "potts") {
-    if (q < 2 || q > 127) throw std::invalid_argument("Potts q must be between 2 and 127");
-    m.kind = ModelKind::Potts;
-    m.q = q;
-  } else {
-    throw std::invalid_argument("unknown model '" + name + "' (choose ising, potts)");
-  }
-  return m;
+  return ModelRegistry::instance().get(name, "model")(J, h, q);
 }
 
 namespace {
@@ -46,26 +64,18 @@ int64_t shifted_row_products(const int8_t* s, int L, int rows_per_layer, int lay
   return total;
 }
 
+// Applies to one-site cells on periodic lattices whose bond offsets step at most one cell
+// forward along x (every lattice but the honeycomb).
 bool structured_ising_bonds(const Lattice& lat, const int8_t* s, int64_t& bond_sum) {
-  const int L = lat.linear_size();
-  switch (lat.kind()) {
-    case LatticeKind::Chain:
-      bond_sum = shifted_row_products(s, L, 1, 1, 1, 0, 0);
-      return true;
-    case LatticeKind::Square:
-      bond_sum = shifted_row_products(s, L, L, 1, 1, 0, 0) + shifted_row_products(s, L, L, 1, 0, 1, 0);
-      return true;
-    case LatticeKind::Triangular:
-      bond_sum = shifted_row_products(s, L, L, 1, 1, 0, 0) + shifted_row_products(s, L, L, 1, 0, 1, 0) +
-                 shifted_row_products(s, L, L, 1, 1, -1, 0);
-      return true;
-    case LatticeKind::Cubic:
-      bond_sum = shifted_row_products(s, L, L, L, 1, 0, 0) + shifted_row_products(s, L, L, L, 0, 1, 0) +
-                 shifted_row_products(s, L, L, L, 0, 0, 1);
-      return true;
-    default:
-      return false;
-  }
+  if (lat.basis() != 1 || !lat.periodic()) return false;
+  for (const BondOffset& o : lat.cell().nearest)
+    if (o.shift[0] < 0 || o.shift[0] > 1) return false;
+  const int L = lat.linear_size(), d = lat.dimension();
+  const int rows = d >= 2 ? L : 1, layers = d >= 3 ? L : 1;
+  bond_sum = 0;
+  for (const BondOffset& o : lat.cell().nearest)
+    bond_sum += shifted_row_products(s, L, rows, layers, o.shift[0], o.shift[1], o.shift[2]);
+  return true;
 }
 
 }  // namespace

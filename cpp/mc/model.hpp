@@ -4,10 +4,12 @@
 //   Potts:  H = -J sum_<ij> delta(s_i, s_j) - h sum_i delta(s_i, 0),  s = 0..q-1
 // J > 0 is ferromagnetic. Configurations are int8 arrays in site order.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "lattice/lattice.hpp"
+#include "registry/registry.hpp"
 
 namespace physml {
 
@@ -24,6 +26,9 @@ struct Model {
   int n_states() const { return is_ising() ? 2 : q; }
 };
 
+// A registered model (mc/model.cpp) from its couplings.
+using ModelFactory = std::function<Model(double J, double h, int q)>;
+using ModelRegistry = registry::Registry<ModelFactory>;
 Model make_model(const std::string& name, double J, double h, int q);
 
 // Integer pieces of the energy: E = -J * bond_sum - h * field_sum, exactly.

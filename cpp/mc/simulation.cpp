@@ -30,7 +30,7 @@ void check_temperatures(const std::vector<double>& ts) {
 
 Simulation::Simulation(const SimulationSpec& spec)
     : spec_(spec),
-      lattice_(parse_lattice_kind(spec.lattice), spec.L),
+      lattice_(spec.lattice, spec.L),
       model_(make_model(spec.model, spec.J, spec.h, spec.q)),
       key_(simulation_key(spec.seed, spec.L)) {
   check_temperatures(spec.temperatures);

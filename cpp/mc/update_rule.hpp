@@ -7,6 +7,7 @@
 // full decomposition into clusters for Swendsen-Wang; for Wolff, a fixed number
 // of clusters per temperature that flips N spins on average (see docs/).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -54,7 +55,10 @@ class UpdateRule {
   virtual bool wants_fast_kernel(const Lattice&, const Model&) const { return false; }
 };
 
-// Throws std::invalid_argument when the rule cannot treat this model.
+// A registered rule (mc/update_rule.cpp) for a model; throws std::invalid_argument when the
+// rule cannot treat it.
+using UpdateRuleFactory = std::function<std::unique_ptr<UpdateRule>(const Model&, const Lattice&)>;
+using UpdateRuleRegistry = registry::Registry<UpdateRuleFactory>;
 std::unique_ptr<UpdateRule> make_update_rule(const std::string& name, const Model& model,
                                              const Lattice& lattice);
 

@@ -43,30 +43,70 @@ Vector<T> random_parameters(long n, double scale, uint64_t seed) {
   return p;
 }
 
+namespace {
+
+using registry::Description;
+
+Description ansatz(const std::string& name, const std::string& summary, std::vector<registry::Parameter> params,
+                   bool complex_parameters) {
+  Description d;
+  d.concept = "ansatz";
+  d.name = name;
+  d.summary = summary;
+  d.parameters = std::move(params);
+  d.capabilities = {{"complex_parameters", complex_parameters}};
+  return d;
+}
+
+template <class T>
+std::unique_ptr<Ansatz<T>> rbm(const AnsatzSpec& spec, int n_sites) {
+  const long hidden = std::lround(spec.alpha * n_sites);
+  if (!(spec.alpha > 0) || hidden < 1) throw std::invalid_argument("--alpha must give at least one hidden unit");
+  return std::make_unique<RbmAnsatz<T>>(n_sites, int(hidden));
+}
+
+template <class T>
+std::unique_ptr<Ansatz<T>> jastrow(const AnsatzSpec&, int n_sites) {
+  return std::make_unique<JastrowAnsatz<T>>(n_sites);
+}
+
+std::unique_ptr<Ansatz<double>> ffn(const AnsatzSpec& spec, int n_sites) {
+  const int width = spec.width > 0 ? spec.width : n_sites;
+  if (spec.height * width != n_sites) throw std::invalid_argument("the network input does not match the lattice");
+  // the autodiff initialisation (Xavier/He) replaces init_scale
+  return std::make_unique<FfnAnsatz>(spec.architecture, autodiff::InputShape{spec.height, width, 1}, spec.seed);
+}
+
+const registry::Parameter kInitScale{"init_scale", "float", "standard deviation of the initial parameters", 0,
+                                     registry::Parameter{}.max, false};
+
+const bool registered = [] {
+  auto& r = AnsatzRegistry::instance();
+  r.add(ansatz("rbm", "restricted Boltzmann machine, alpha N hidden units (Carleo-Troyer)",
+               {{"alpha", "float", "hidden units per site", 0, registry::Parameter{}.max, false}, kInitScale}, true),
+        {rbm<double>, rbm<std::complex<double>>, false});
+  r.add(ansatz("jastrow", "two-body Jastrow factor exp(sum_ij W_ij s_i s_j)", {kInitScale}, true),
+        {jastrow<double>, jastrow<std::complex<double>>, false});
+  r.add(ansatz("ffn", "feed-forward network on the autodiff engine; log psi = sum of outputs",
+               {{"architecture", "str", "autodiff layer string"}}, false),
+        {ffn, nullptr, true});
+  return true;
+}();
+
+}  // namespace
+
 template <class T>
 std::unique_ptr<Ansatz<T>> make_ansatz(const AnsatzSpec& spec, int n_sites) {
   if (n_sites < 2) throw std::invalid_argument("a wave function needs at least 2 sites");
+  const AnsatzFactory& f = AnsatzRegistry::instance().get(spec.kind, "ansatz");
   std::unique_ptr<Ansatz<T>> out;
-  if (spec.kind == "rbm") {
-    const long hidden = std::lround(spec.alpha * n_sites);
-    if (!(spec.alpha > 0) || hidden < 1) throw std::invalid_argument("--alpha must give at least one hidden unit");
-    out = std::make_unique<RbmAnsatz<T>>(n_sites, int(hidden));
-  } else if (spec.kind == "jastrow") {
-    out = std::make_unique<JastrowAnsatz<T>>(n_sites);
-  } else if (spec.kind == "ffn") {
-    if constexpr (std::is_same_v<T, double>) {
-      const int width = spec.width > 0 ? spec.width : n_sites;
-      if (spec.height * width != n_sites) throw std::invalid_argument("the network input does not match the lattice");
-      auto net = std::make_unique<FfnAnsatz>(spec.architecture, autodiff::InputShape{spec.height, width, 1},
-                                             spec.seed);
-      return net;  // the autodiff initialisation (Xavier/He) replaces init_scale
-    } else {
-      throw std::invalid_argument("the feed-forward ansatz has real parameters only");
-    }
+  if constexpr (std::is_same_v<T, double>) {
+    out = f.real(spec, n_sites);
   } else {
-    throw std::invalid_argument("unknown ansatz '" + spec.kind + "' (choose rbm, jastrow, ffn)");
+    if (!f.complex) throw std::invalid_argument("the " + spec.kind + " ansatz has real parameters only");
+    out = f.complex(spec, n_sites);
   }
-  out->set_parameters(random_parameters<T>(out->n_params(), spec.init_scale, spec.seed));
+  if (!f.initializes_itself) out->set_parameters(random_parameters<T>(out->n_params(), spec.init_scale, spec.seed));
   return out;
 }
 

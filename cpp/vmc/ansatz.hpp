@@ -7,10 +7,13 @@
 #include <Eigen/Dense>
 #include <complex>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "registry/registry.hpp"
 
 namespace physml::vmc {
 
@@ -75,6 +78,18 @@ struct AnsatzSpec {
 
 template <class T>
 std::unique_ptr<Ansatz<T>> make_ansatz(const AnsatzSpec& spec, int n_sites);
+
+// A registered wave function (vmc/ansatz.cpp): how to build it with real and, where it has
+// them, complex parameters. A factory that returns parameters drawn by `random_parameters`
+// leaves init_scale to make_ansatz; one that initialises itself says so.
+template <class T>
+using AnsatzBuilder = std::function<std::unique_ptr<Ansatz<T>>(const AnsatzSpec&, int n_sites)>;
+struct AnsatzFactory {
+  AnsatzBuilder<double> real;
+  AnsatzBuilder<std::complex<double>> complex;  // empty: real parameters only
+  bool initializes_itself = false;
+};
+using AnsatzRegistry = registry::Registry<AnsatzFactory>;
 
 // Normal(0, scale) draws addressed by (seed, index): the same parameters for any layout.
 template <class T>

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <exception>
+#include <map>
 #include <stdexcept>
 
 #include "autodiff/tape.hpp"
@@ -14,38 +15,42 @@ namespace physml::vmc {
 
 using autodiff::parallel_blocks;
 
+namespace {
+
+registry::Description described(const std::string& concept, const std::string& name, const std::string& summary,
+                                std::map<std::string, bool> capabilities = {}) {
+  registry::Description d;
+  d.concept = concept;
+  d.name = name;
+  d.summary = summary;
+  d.capabilities = std::move(capabilities);
+  return d;
+}
+
+const bool registered = [] {
+  auto& opt = registry::Registry<Optimizer>::instance();
+  opt.add(described("vmc_optimizer", "sgd", "plain gradient descent on the energy"), Optimizer::Sgd);
+  opt.add(described("vmc_optimizer", "adam", "Adam on the energy gradient"), Optimizer::Adam);
+  opt.add(described("vmc_optimizer", "sr", "stochastic reconfiguration (natural gradient)"), Optimizer::Sr);
+  auto& rule = registry::Registry<UpdateRule>::instance();
+  rule.add(described("vmc_proposal", "local", "flip one spin", {{"conserves_sz", false}}), UpdateRule::LocalFlip);
+  rule.add(described("vmc_proposal", "exchange", "swap the spins of a coupled antiparallel pair",
+                     {{"conserves_sz", true}}),
+           UpdateRule::Exchange);
+  return true;
+}();
+
+}  // namespace
+
 Optimizer parse_optimizer(const std::string& name) {
-  if (name == "sgd") return Optimizer::Sgd;
-  if (name == "adam") return Optimizer::Adam;
-  if (name == "sr") return Optimizer::Sr;
-  throw std::invalid_argument("unknown optimizer '" + name + "' (choose sgd, adam, sr)");
+  return registry::Registry<Optimizer>::instance().get(name, "optimizer");
+}
+
+UpdateRule parse_proposal(const std::string& name) {
+  return registry::Registry<UpdateRule>::instance().get(name, "sampler");
 }
 
 namespace {
-
-// Site maps of the lattice translations (identity only where there are none to use).
-std::vector<std::vector<int>> translations(LatticeKind kind, int L, int n, bool open) {
-  std::vector<std::vector<int>> out;
-  if (!open && kind == LatticeKind::Chain) {
-    for (int d = 0; d < n; ++d) {
-      std::vector<int> t(static_cast<size_t>(n));
-      for (int i = 0; i < n; ++i) t[size_t(i)] = (i + d) % n;
-      out.push_back(std::move(t));
-    }
-  } else if (!open && kind == LatticeKind::Square) {
-    for (int dr = 0; dr < L; ++dr)
-      for (int dc = 0; dc < L; ++dc) {
-        std::vector<int> t(static_cast<size_t>(n));
-        for (int i = 0; i < n; ++i) t[size_t(i)] = ((i / L + dr) % L) * L + (i % L + dc) % L;
-        out.push_back(std::move(t));
-      }
-  } else {
-    std::vector<int> t(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) t[size_t(i)] = i;
-    out.push_back(std::move(t));
-  }
-  return out;
-}
 
 double real_part(double x) { return x; }
 double real_part(const std::complex<double>& x) { return x.real(); }
@@ -90,19 +95,14 @@ VmcDriver<T>::VmcDriver(const VmcSpec& spec) : spec_(spec) {
       if (b.flip != 0) rule_.bonds.emplace_back(b.i, b.j);
     if (rule_.bonds.empty()) throw std::invalid_argument("exchange moves need a Hamiltonian with spin-flip terms");
   }
+  const Lattice lat(spec.lattice, spec.L, spec.open);
   if (spec.marshall) {
-    // Sublattice A: colour 0 of the periodic lattice's two-colouring; with open boundaries
-    // (chain, square) every size is bipartite, by the parity of the coordinates.
-    const Lattice lat(spec.lattice, spec.L);
-    if (spec.open) {
-      for (int i = 0; i < n; ++i)
-        sign_.push_back(int8_t(((spec.lattice == LatticeKind::Square ? i / spec.L + i % spec.L : i) % 2) ? 1 : -1));
-    } else {
-      if (!lat.bipartite()) throw std::invalid_argument("the Marshall sign rule needs a bipartite lattice");
-      for (int c : lat.colors()) sign_.push_back(int8_t(c == 0 ? -1 : 1));
-    }
+    // Sublattice A: colour 0 of the lattice's two-colouring.
+    if (!lat.bipartite()) throw std::invalid_argument("the Marshall sign rule needs a bipartite lattice");
+    for (int c : lat.colors()) sign_.push_back(int8_t(c == 0 ? -1 : 1));
   }
-  translations_ = translations(spec.lattice, spec.L, n, spec.open);
+  // Correlations are averaged over the translations the boundaries allow.
+  translations_ = lat.translations();
   if (spec_.chain_ids.empty())
     for (int c = 0; c < spec.chains; ++c) spec_.chain_ids.push_back(c);
   if (int(spec_.chain_ids.size()) != spec.chains) throw std::invalid_argument("one id per chain is needed");

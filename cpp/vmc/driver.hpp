@@ -21,10 +21,11 @@ namespace physml::vmc {
 
 enum class Optimizer { Sgd, Adam, Sr };
 Optimizer parse_optimizer(const std::string& name);
+UpdateRule parse_proposal(const std::string& name);
 
 struct VmcSpec {
   SpinHamiltonian hamiltonian;
-  LatticeKind lattice = LatticeKind::Chain;
+  std::string lattice = "chain";
   int L = 0;
   bool open = false;
   AnsatzSpec ansatz;
@@ -104,7 +105,7 @@ class VmcDriver {
   std::unique_ptr<Ansatz<T>> ansatz_;
   MetropolisRule rule_;
   std::vector<int8_t> sign_;
-  std::vector<std::vector<int>> translations_;
+  std::vector<SiteMap> translations_;
   std::vector<std::unique_ptr<Walker<T>>> walkers_;
   std::vector<Config> configs_;
   long iteration_ = 0;

@@ -1,5 +1,7 @@
 #include "vmc/sr.hpp"
 
+#include "registry/registry.hpp"
+
 #include <algorithm>
 #include <complex>
 #include <tuple>
@@ -10,12 +12,29 @@
 
 namespace physml::vmc {
 
+namespace {
+
+registry::Description solver(const std::string& name, const std::string& summary) {
+  registry::Description d;
+  d.concept = "sr_solver";
+  d.name = name;
+  d.summary = summary;
+  return d;
+}
+
+const bool registered = [] {
+  auto& r = registry::Registry<SrSolver>::instance();
+  r.add(solver("auto", "the cheaper of dense and kernel"), SrSolver::Auto);
+  r.add(solver("dense", "Cholesky-preconditioned CG in parameter space"), SrSolver::Dense);
+  r.add(solver("kernel", "the same in sample space (more parameters than samples)"), SrSolver::Kernel);
+  r.add(solver("cg", "matrix-free conjugate gradient"), SrSolver::ConjugateGradient);
+  return true;
+}();
+
+}  // namespace
+
 SrSolver parse_sr_solver(const std::string& name) {
-  if (name == "auto") return SrSolver::Auto;
-  if (name == "dense") return SrSolver::Dense;
-  if (name == "kernel") return SrSolver::Kernel;
-  if (name == "cg") return SrSolver::ConjugateGradient;
-  throw std::invalid_argument("unknown SR solver '" + name + "' (choose auto, dense, kernel, cg)");
+  return registry::Registry<SrSolver>::instance().get(name, "SR solver");
 }
 
 SrSolver choose_sr_solver(long n_samples, long n_params) {

@@ -1,5 +1,5 @@
 """Type stub of the compiled engine (cpp/bindings/)."""
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -15,14 +15,23 @@ def kernel_isa() -> str:
     """'avx2' or 'portable': the square-lattice kernel this CPU runs."""
 def force_portable_kernel(on: bool) -> None: ...
 
+def registry() -> dict[str, list[dict[str, Any]]]:
+    """{concept: [{name, summary, parameters, capabilities, facts}, ...]}, registration order."""
+
 class Lattice:
-    def __init__(self, kind: str, L: int) -> None: ...
+    def __init__(self, kind: str, L: int, open: bool = False) -> None: ...
     @property
     def kind(self) -> str: ...
     @property
     def L(self) -> int: ...
     @property
     def n_sites(self) -> int: ...
+    @property
+    def dimension(self) -> int: ...
+    @property
+    def basis(self) -> int: ...
+    @property
+    def periodic(self) -> bool: ...
     @property
     def coordination(self) -> int: ...
     @property
@@ -31,12 +40,21 @@ class Lattice:
     def n_colors(self) -> int: ...
     @property
     def neighbors(self) -> npt.NDArray[np.int32]:
-        """(n_sites, coordination) neighbour table."""
+        """(n_sites, coordination) neighbour table, -1 past a site's neighbours (open)."""
     @property
     def colors(self) -> npt.NDArray[np.int32]: ...
     @property
     def bonds(self) -> npt.NDArray[np.int32]:
-        """(n_bonds, 2), each bond once."""
+        """(n_bonds, 2), each nearest-neighbour bond once."""
+    @property
+    def next_nearest_bonds(self) -> npt.NDArray[np.int32]:
+        """(n_bonds, 2), each next-nearest bond once (empty where none are defined)."""
+    def coordinates(self) -> npt.NDArray[np.int32]:
+        """(n_sites, dimension + 1): cell coordinates and basis index."""
+    def translations(self) -> npt.NDArray[np.int32]:
+        """(n_translations, n_sites): site i goes to row[i]."""
+    def point_group(self) -> npt.NDArray[np.int32]:
+        """(n_operations, n_sites): point-group maps about the origin, identity first."""
 
 class Simulation:
     def __init__(self, model: str, lattice: str, L: int, J: float = 1.0, h: float = 0.0,

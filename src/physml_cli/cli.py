@@ -9,12 +9,8 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, registry
 from .errors import Interrupted, PhysmlError
-
-MODELS = ("ising", "potts")
-LATTICES = ("chain", "square", "triangular", "honeycomb", "cubic")
-ALGORITHMS = ("metropolis", "heatbath", "wolff", "sw")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -24,17 +20,17 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--model", type=click.Choice(MODELS), default="ising", show_default=True)
+@click.option("--model", type=registry.choice("model"), default="ising", show_default=True)
 @click.option("--q", "q", type=int, default=3, show_default=True, help="Potts states.")
 @click.option("--J", "J", type=float, default=1.0, show_default=True,
               help="Coupling; > 0 ferromagnetic.")
 @click.option("--h", "h", type=float, default=0.0, show_default=True, help="Magnetic field.")
-@click.option("--lattice", type=click.Choice(LATTICES), default="square", show_default=True)
+@click.option("--lattice", type=registry.choice("lattice"), default="square", show_default=True)
 @click.option("--size", "sizes", multiple=True, default=("16",), show_default=True,
               help="Linear size L; repeat or give a comma list for one file per size.")
 @click.option("--temperatures", default="1.5:3.5:11", show_default=True,
               help="a:b:n (n values from a to b) or a comma list.")
-@click.option("--algorithm", type=click.Choice(ALGORITHMS), default="metropolis",
+@click.option("--algorithm", type=registry.choice("update_rule"), default="metropolis",
               show_default=True)
 @click.option("--parallel-tempering", is_flag=True,
               help="Exchange configurations between neighbouring temperatures every sweep.")
@@ -85,8 +81,9 @@ def simulate(**kw: Any) -> None:
     if kw["sweeps"] % kw["measure_every"]:
         raise PhysmlError(f"--sweeps ({kw['sweeps']}) must be a multiple of --measure-every "
                           f"({kw['measure_every']})")
-    if kw["model"] == "potts" and not 2 <= kw["q"] <= 127:
-        raise PhysmlError(f"--q must be between 2 and 127 (got {kw['q']})")
+    q = registry.entry("model", kw["model"]).parameter("q")
+    if q is not None:
+        q.check(kw["q"], "--q")
     for name in ("J", "h"):
         if not abs(kw[name]) < float("inf"):
             raise PhysmlError(f"--{name} must be a finite number")
@@ -130,8 +127,6 @@ def simulate(**kw: Any) -> None:
 
 
 def _check_memory(lattice: str, sizes: list[int], n_temps: int, kw: dict[str, Any]) -> None:
-    dims = {"chain": 1, "square": 2, "triangular": 2, "honeycomb": 2, "cubic": 3}[lattice]
-    basis = 2 if lattice == "honeycomb" else 1
     n_meas = kw["sweeps"] // kw["measure_every"]
     from . import parsing
 
@@ -139,7 +134,7 @@ def _check_memory(lattice: str, sizes: list[int], n_temps: int, kw: dict[str, An
     if limit is None:
         return
     for L in sizes:
-        n = basis * L ** dims
+        n = registry.lattice_sites(lattice, L)
         configs = n_temps * min(kw["save_configs"], n_meas) * n
         # spins, a 4-byte working copy, neighbour table (~4 z bytes), series
         need = n_temps * n * 10 + n * 32 + configs + n_temps * n_meas * 16
@@ -157,7 +152,7 @@ def train() -> None:
 @train.command("linear")
 @click.argument("data")
 @click.option("--model", "model_name", default="ridge", show_default=True,
-              help="ols, ridge, lasso, elasticnet, logistic, softmax.")
+              help=registry.listing("linear_model") + ".")
 @click.option("--alpha", default="1.0", show_default=True,
               help="Regularization strength; a comma list or a:b:n (log-spaced) with --cv.")
 @click.option("--l1-ratio", type=float, default=0.5, show_default=True,
@@ -189,10 +184,8 @@ def train_linear(data: str, model_name: str, alpha: str, l1_ratio: float, cv: in
     from .commands_train import run_train_linear
 
     alphas = parsing.alpha_list(alpha)
-    if model_name not in ("ols", "ridge", "lasso", "elasticnet", "logistic", "softmax"):
-        raise PhysmlError(f"unknown --model {model_name!r} (choose ols, ridge, lasso, "
-                          "elasticnet, logistic, softmax)")
-    if model_name in ("lasso", "elasticnet", "logistic", "softmax") and min(alphas) <= 0:
+    linear = registry.entry("linear_model", model_name, "--model")
+    if linear.can("needs_positive_alpha") and min(alphas) <= 0:
         raise PhysmlError(f"--model {model_name} needs --alpha > 0")
     if not 0 <= l1_ratio <= 1:
         raise PhysmlError("--l1-ratio must be between 0 and 1")
@@ -484,10 +477,10 @@ def _hamiltonian_options(default_size: int) -> Any:
     """The spin-Hamiltonian options that `exact` and `vmc` share."""
     options = [
         click.option("--hamiltonian", default="tfim", show_default=True,
-                     help="tfim, heisenberg, xxz, j1j2 (Pauli-matrix conventions; see "
+                     help=registry.listing("hamiltonian") + " (Pauli-matrix conventions; see "
                           "docs/quantum.md)."),
         click.option("--lattice", default="chain", show_default=True,
-                     help="chain, square, triangular, honeycomb, cubic."),
+                     help=registry.listing("lattice") + "."),
         click.option("--size", type=int, default=default_size, show_default=True,
                      help="Linear size L."),
         click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling."),
@@ -498,7 +491,9 @@ def _hamiltonian_options(default_size: int) -> Any:
         click.option("--J2", "J2", type=float, default=0.0, show_default=True,
                      help="Next-nearest-neighbour coupling (j1j2)."),
         click.option("--open", "open_boundaries", is_flag=True,
-                     help="Open boundaries (chain, square)."),
+                     help="Open boundaries along every axis (" + ", ".join(
+                         e.name for e in registry.entries("lattice")
+                         if e.can("open_boundaries")) + ")."),
     ]
 
     def apply(f: Any) -> Any:
@@ -538,11 +533,12 @@ def exact(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: 
 
 @cli.command()
 @_hamiltonian_options(default_size=20)
-@click.option("--ansatz", default="rbm", show_default=True, help="rbm, jastrow or ffn.")
+@click.option("--ansatz", default="rbm", show_default=True, help=registry.listing("ansatz") + ".")
 @click.option("--alpha", type=float, default=1.0, show_default=True,
               help="Hidden units per site (rbm; ffn's default width).")
 @click.option("--complex", "complex_parameters", is_flag=True,
-              help="Complex parameters (rbm, jastrow).")
+              help="Complex parameters (" + ", ".join(
+                  e.name for e in registry.entries("ansatz") if e.can("complex_parameters")) + ").")
 @click.option("--architecture", default=None,
               help="ffn layers, e.g. 'dense:40,tanh,dense:20,logcosh'; log psi = sum of outputs "
                    "[dense:alpha*N,logcosh].")
@@ -562,7 +558,8 @@ def exact(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: 
               help="Proposals between samples [0: one per site].")
 @click.option("--iterations", type=int, default=300, show_default=True,
               help="Optimisation steps (with --resume: steps added).")
-@click.option("--optimizer", default="sr", show_default=True, help="sgd, adam or sr.")
+@click.option("--optimizer", default="sr", show_default=True,
+              help=registry.listing("vmc_optimizer") + ".")
 @click.option("--lr", type=float, default=0.05, show_default=True, help="Learning rate.")
 @click.option("--diag-shift", type=float, default=0.01, show_default=True,
               help="SR: shift added to the diagonal of S.")

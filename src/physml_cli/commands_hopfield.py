@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 import numpy as np
@@ -92,6 +91,6 @@ def run_recall(*, network: str, input_path: str | None, corrupt: float, dynamics
     if as_json:
         report.print_json(summary)
     else:
-        print(f"{summary['n']} states, {corrupt:.0%} flipped: mean final overlap "
-              f"{summary['mean_overlap']:.4f}, exactly restored {summary['recovered_fraction']:.1%}",
-              file=sys.stderr)
+        report.stderr.print(f"{summary['n']} states, {corrupt:.0%} flipped: mean final overlap "
+                            f"{summary['mean_overlap']:.4f}, exactly restored "
+                            f"{summary['recovered_fraction']:.1%}", highlight=False, markup=False)

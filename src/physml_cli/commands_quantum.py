@@ -86,7 +86,7 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
         return
     r: dict[str, Any] = {
         "hamiltonian": s.hamiltonian, "lattice": s.lattice, "size": s.size, "n_sites": s.n_sites,
-        "convention": exact.CONVENTION[s.hamiltonian], "operators": exact.OPERATORS,
+        "convention": exact.convention(s.hamiltonian), "operators": exact.OPERATORS,
         "ansatz": s.ansatz, "n_params": int(run.driver.n_params), "sampler": s.sampler,
         "marshall": s.marshall, "iterations": int(run.driver.iteration),
         "wall_s": round(run.wall_before, 4), "threads": threads, "mpi_ranks": size}
@@ -122,7 +122,7 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
         report.print_json({**r, "zz": final["zz"] if final else None})
         return
     lines = [f"{s.hamiltonian} on the {'open' if s.open_boundaries else 'periodic'} {s.lattice} "
-             f"(N = {s.n_sites}): {exact.CONVENTION[s.hamiltonian]}",
+             f"(N = {s.n_sites}): {exact.convention(s.hamiltonian)}",
              f"{s.ansatz} ({r['n_params']} parameters{', complex' if s.complex_parameters else ''}"
              f"{', Marshall sign' if s.marshall else ''}), {s.sampler} moves, {s.chains} chains, "
              f"{done} iterations this run ({r['iterations']} in all), {r['wall_s']:.2f} s",

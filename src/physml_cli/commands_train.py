@@ -110,7 +110,7 @@ def run_predict(*, model_path: str, data: str, target: str | None, tc: float | N
         score = _engine.linear_score(a["model"], coef, intercept, X, ds.y)
     except ValueError as exc:
         raise PhysmlError(str(exc)) from None
-    classifier = a["model"] in train_linear.CLASSIFIERS
+    classifier = train_linear.is_classifier(a["model"])
     values = pred.argmax(axis=1) if classifier else pred[:, 0]
     if output:
         arrays = {"prediction": values}

@@ -1,23 +1,14 @@
 """``physml detect-transition`` once arguments are valid: run the methods, report, plot."""
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
 from rich.table import Table
 
 from . import report, schema, transition, transition_data
+from .critical_temperatures import exact_tc
 from .errors import PhysmlError
-
-ONSAGER = 2.0 / math.log(1.0 + math.sqrt(2.0))
-
-
-def reference_tc(attrs: dict) -> float | None:
-    """The exact T_c where one is known: the 2D square Ising model at h = 0 (Onsager)."""
-    if attrs.get("model") == "ising" and attrs.get("lattice") == "square" and not attrs.get("h"):
-        return ONSAGER * float(attrs.get("J", 1.0))
-    return None
 
 
 def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: int,
@@ -41,7 +32,7 @@ def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: in
     if not results:
         raise PhysmlError("no method could run: " + "; ".join(ctx.warnings))
     first = data[0].attrs
-    exact = reference_tc(first)
+    exact = exact_tc(first)
     out = {"model": first.get("model"), "lattice": first.get("lattice"),
            "sizes": [d.L for d in data], "exact_tc": exact,
            "methods": {m: {k: v for k, v in r.items() if k != "curves"} for m, r in results.items()},
@@ -68,6 +59,6 @@ def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: in
         if exact:
             row.append(f"{100 * r['relative_deviation']:+.2f}%")
         table.add_row(*row)
-    report.stdout_console().print(table)
+    report.stderr.print(table)  # stdout carries JSON only
     if exact:
         report.stderr.print(f"exact T_c = {exact:.6f} (Onsager)", highlight=False)

@@ -5,40 +5,36 @@ import math
 import time
 from typing import Any
 
-from . import _engine, parsing
+from . import _engine, parsing, registry
 from .errors import PhysmlError
 
-HAMILTONIANS = ("tfim", "heisenberg", "xxz", "j1j2")
-QUANTUM_LATTICES = ("chain", "square", "triangular", "honeycomb", "cubic")
-CONVENTION = {
-    "tfim": "H = -J sum_<ij> sz_i sz_j - h sum_i sx_i",
-    "heisenberg": "H = J sum_<ij> (sx_i sx_j + sy_i sy_j + sz_i sz_j)",
-    "xxz": "H = J sum_<ij> (sx_i sx_j + sy_i sy_j + Delta sz_i sz_j)",
-    "j1j2": "H = J sum_<ij> s_i.s_j + J2 sum_<<ij>> s_i.s_j",
-}
 OPERATORS = "Pauli matrices (eigenvalues +-1); spin-1/2 operators S = s/2 give 1/4 of each two-spin term"
 
 
 def check_model(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float,
                 J2: float, open_boundaries: bool) -> None:
     """The Hamiltonian options of `exact` and `vmc`, or a one-line PhysmlError."""
-    if hamiltonian not in HAMILTONIANS:
-        raise PhysmlError(f"unknown --hamiltonian {hamiltonian!r} (choose {', '.join(HAMILTONIANS)})")
-    if lattice not in QUANTUM_LATTICES:
-        raise PhysmlError(f"unknown --lattice {lattice!r} (choose {', '.join(QUANTUM_LATTICES)})")
+    ham = registry.entry("hamiltonian", hamiltonian, "--hamiltonian")
+    lat = registry.entry("lattice", lattice, "--lattice")
     if size < 2:
         raise PhysmlError(f"--size must be at least 2 (got {size})")
     if not all(math.isfinite(v) for v in (J, h, delta, J2)):
         raise PhysmlError("--J, --h, --delta and --J2 must be finite numbers")
-    if hamiltonian == "j1j2" and lattice not in ("chain", "square"):
-        raise PhysmlError("--hamiltonian j1j2 is defined on the chain and square lattices")
-    if open_boundaries and lattice not in ("chain", "square"):
-        raise PhysmlError("--open is available for the chain and square lattices")
+    if ham.can("needs_next_nearest") and not lat.can("next_nearest"):
+        able = [e.name for e in registry.entries("lattice") if e.can("next_nearest")]
+        raise PhysmlError(f"--hamiltonian {hamiltonian} needs next-nearest neighbours: it is "
+                          f"defined on the {' and '.join(able)} lattices")
+    if open_boundaries and not lat.can("open_boundaries"):
+        able = [e.name for e in registry.entries("lattice") if e.can("open_boundaries")]
+        raise PhysmlError(f"--open is available for the {', '.join(able)} lattices")
 
 
 def n_sites(lattice: str, size: int) -> int:
-    return {"chain": size, "square": size * size, "triangular": size * size,
-            "honeycomb": 2 * size * size, "cubic": size ** 3}[lattice]
+    return registry.lattice_sites(lattice, size)
+
+
+def convention(hamiltonian: str) -> str:
+    return registry.entry("hamiltonian", hamiltonian).summary
 
 
 def sector(hamiltonian: str, n: int, sz: str) -> int:
@@ -90,7 +86,7 @@ def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta:
         "boundary": "open" if open_boundaries else "periodic",
         "J": J, "h": h if hamiltonian == "tfim" else None,
         "delta": delta if hamiltonian == "xxz" else None, "J2": J2 if hamiltonian == "j1j2" else None,
-        "convention": CONVENTION[hamiltonian], "operators": OPERATORS,
+        "convention": convention(hamiltonian), "operators": OPERATORS,
         "energy": e[0], "energy_per_site": e[0] / n, "levels": e,
         "gap": e[1] - e[0] if len(e) > 1 else None,
         "sector": "full" if n_up < 0 else f"S^z = {(2 * n_up - n) / 2:g}",

@@ -1,17 +1,16 @@
 """Turns a data file into a design matrix and targets for the learning commands."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import _engine, schema
+from .critical_temperatures import exact_tc
 from .errors import PhysmlError
 
 TARGETS = ("energy", "magnetization", "temperature", "phase", "y")
-ONSAGER_TC = 2.0 / math.log(1.0 + math.sqrt(2.0))
 
 
 @dataclass
@@ -25,9 +24,8 @@ class Dataset:
 def critical_temperature(attrs: dict[str, Any], tc: float | None) -> float:
     if tc is not None:
         return tc
-    if attrs.get("model") == "ising" and attrs.get("lattice") == "square" and attrs.get("J", 0) > 0 \
-            and attrs.get("h") == 0:
-        return ONSAGER_TC * attrs["J"]
+    if attrs.get("h") == 0 and "J" in attrs and exact_tc(attrs) is not None:
+        return exact_tc(attrs)
     raise PhysmlError("phase labels need --tc: no exact T_c is known for this model")
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine, learning_data
+from . import _engine, learning_data, registry
 from .errors import PhysmlError
 
-REGRESSORS = ("ols", "ridge", "lasso", "elasticnet")
-CLASSIFIERS = ("logistic", "softmax")
-MODELS = REGRESSORS + CLASSIFIERS
+
+def is_classifier(model: str) -> bool:
+    return registry.entry("linear_model", model, "--model").can("classifier")
 
 
 @dataclass
@@ -32,7 +32,7 @@ class LinearResult:
 
 
 def _check_labels(model: str, y: np.ndarray) -> None:
-    if model in CLASSIFIERS:
+    if is_classifier(model):
         if (y != np.floor(y)).any() or (y < 0).any():
             raise PhysmlError(f"--model {model} needs class labels 0, 1, ... as targets")
         if model == "logistic" and y.max() > 1:
@@ -42,8 +42,7 @@ def _check_labels(model: str, y: np.ndarray) -> None:
 def fit(data: learning_data.Dataset, model: str, alphas: list[float], l1_ratio: float,
         cv: int, fit_intercept: bool, standardize: bool, test_fraction: float, seed: int,
         tol: float, max_iter: int) -> LinearResult:
-    if model not in MODELS:
-        raise PhysmlError(f"unknown --model {model!r} (choose {', '.join(MODELS)})")
+    registry.entry("linear_model", model, "--model")
     _check_labels(model, data.y)
     t0 = time.perf_counter()
     train, test = learning_data.split(len(data.y), test_fraction, seed)

@@ -13,15 +13,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import _engine, exact
+from . import _engine, exact, registry
 from .errors import PhysmlError
 
-ANSATZE = ("rbm", "jastrow", "ffn")
-SAMPLERS = ("auto", "local", "exchange")
-OPTIMIZERS = ("sgd", "adam", "sr")
-SR_SOLVERS = ("auto", "dense", "kernel", "cg")
 # Models whose Hamiltonian conserves the total magnetization.
-CONSERVING = ("heisenberg", "xxz", "j1j2")
 HISTORY = ("energy", "energy_err", "variance", "acceptance", "rhat", "cg_iterations", "wall_s")
 # Sizes of the exact reference computed on the fly: at most this Hilbert-space dimension.
 EXACT_DIMENSION = 2 ** 18
@@ -70,9 +65,7 @@ class Settings:
 
 
 def bipartite(lattice: str, size: int, open_boundaries: bool) -> bool:
-    if open_boundaries:
-        return lattice in ("chain", "square")
-    return _engine.Lattice(lattice, size).n_colors == 2
+    return _engine.Lattice(lattice, size, open_boundaries).n_colors == 2
 
 
 def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float,
@@ -84,12 +77,12 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
     exact.check_model(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries)
     if not all(math.isfinite(v) for v in (alpha, lr, diag_shift, init_scale)):
         raise PhysmlError("numeric options must be finite numbers")
-    if ansatz not in ANSATZE:
-        raise PhysmlError(f"unknown --ansatz {ansatz!r} (choose {', '.join(ANSATZE)})")
-    if ansatz == "rbm" and not alpha > 0:
-        raise PhysmlError(f"--alpha must be > 0 (got {alpha:g})")
-    if ansatz == "ffn" and complex_parameters:
-        raise PhysmlError("--complex is available for the rbm and jastrow ansaetze")
+    wave = registry.entry("ansatz", ansatz, "--ansatz")
+    if wave.parameter("alpha"):
+        wave.parameter("alpha").check(alpha, "--alpha")
+    if complex_parameters and not wave.can("complex_parameters"):
+        able = [e.name for e in registry.entries("ansatz") if e.can("complex_parameters")]
+        raise PhysmlError(f"--complex is available for the {' and '.join(able)} ansaetze")
     if chains < 1:
         raise PhysmlError(f"--chains must be >= 1 (got {chains})")
     if samples < chains:
@@ -97,29 +90,27 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
                           "every chain contributes samples")
     if discard < 0 or sweep_size < 0:
         raise PhysmlError("--discard and --sweep-size must be >= 0")
-    if optimizer not in OPTIMIZERS:
-        raise PhysmlError(f"unknown --optimizer {optimizer!r} (choose {', '.join(OPTIMIZERS)})")
+    registry.entry("vmc_optimizer", optimizer, "--optimizer")
     if not lr > 0:
         raise PhysmlError(f"--lr must be > 0 (got {lr:g})")
     if not diag_shift > 0:
         raise PhysmlError(f"--diag-shift must be > 0 (got {diag_shift:g})")
-    if sr_solver not in SR_SOLVERS:
-        raise PhysmlError(f"unknown --sr-solver {sr_solver!r} (choose {', '.join(SR_SOLVERS)})")
+    registry.entry("sr_solver", sr_solver, "--sr-solver")
     if not 0 < cg_tol < 1:
         raise PhysmlError(f"--cg-tol must be in (0, 1) (got {cg_tol:g})")
     if init_scale < 0:
         raise PhysmlError("--init-scale must be >= 0")
-    if sampler not in SAMPLERS:
-        raise PhysmlError(f"unknown --sampler {sampler!r} (choose {', '.join(SAMPLERS)})")
-    conserving = hamiltonian in CONSERVING
+    if sampler != "auto":
+        registry.entry("vmc_proposal", sampler, "--sampler")
+    conserving = registry.entry("hamiltonian", hamiltonian).can("conserves_sz")
     if sampler == "auto":
         sampler = "exchange" if conserving else "local"
-    if sampler == "exchange" and not conserving:
+    if registry.entry("vmc_proposal", sampler).can("conserves_sz") and not conserving:
         raise PhysmlError(f"--sampler exchange keeps the magnetization, which {hamiltonian} does "
                           "not conserve (use local)")
     two_colours = bipartite(lattice, size, open_boundaries)
     if marshall is None:
-        marshall = conserving and J > 0 and two_colours
+        marshall = registry.entry("hamiltonian", hamiltonian).can("marshall_sign") and J > 0 and two_colours
     elif marshall and not two_colours:
         raise PhysmlError(f"--marshall needs a bipartite lattice; the {lattice} with L={size} "
                           "is not")
