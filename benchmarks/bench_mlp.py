@@ -24,7 +24,8 @@ import time
 
 import numpy as np
 
-from physml_cli import _engine, schema
+from physml_cli import _engine
+from physml_cli.io import schema
 
 L, PER_T, EPOCHS = 20, 400, 10
 TEMPS = np.round(np.linspace(1.0, 3.5, 26), 3)

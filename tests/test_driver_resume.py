@@ -3,7 +3,7 @@ the resumed result equals the uninterrupted one for every sampler."""
 import numpy as np
 import pytest
 
-from physml_cli import simulate
+from physml_cli.workflows import simulate
 from physml_cli.errors import Interrupted
 
 BASE = dict(model="ising", lattice="square", L=6, J=1.0, h=0.0, q=2, seed=4, thermalize=40,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import run_physml
-from physml_cli import curve_estimates as ce
+from physml_cli.analysis import curve_estimates as ce
 from test_cli_errors import assert_clean_failure
 
 ONSAGER = 2.0 / math.log(1.0 + math.sqrt(2.0))
@@ -40,7 +40,7 @@ def test_finite_size_extrapolation():
 
 
 def test_extrapolation_systematic_measures_corrections_to_scaling():
-    from physml_cli import transition as tr
+    from physml_cli.analysis import transition as tr
 
     ctx = tr.Context(data=[])
     L = [16, 24, 32, 48]
@@ -108,7 +108,7 @@ def test_text_report_leaves_stdout_for_json(workdir):
 
 
 def test_onsager_tc_is_positive_for_the_antiferromagnet():
-    from physml_cli.critical_temperatures import exact_tc, onsager_tc
+    from physml_cli.analysis.critical_temperatures import exact_tc, onsager_tc
 
     assert onsager_tc(-1.0) == onsager_tc(1.0) == pytest.approx(ONSAGER)
     assert exact_tc({"model": "ising", "lattice": "square", "J": -2.0, "h": 0.0}) == \

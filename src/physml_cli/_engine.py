@@ -6,7 +6,7 @@ produce the same Monte Carlo numbers; see docs/performance.md.
 """
 import os as _os
 
-from . import _engine_generic as _generic
+from physml_cli import _engine_generic as _generic
 
 _choice = _os.environ.get("PHYSML_ENGINE", "auto")
 if _choice not in ("auto", "generic", "avx2"):
@@ -14,7 +14,7 @@ if _choice not in ("auto", "generic", "avx2"):
 _impl = _generic
 if _choice != "generic" and _generic.cpu_has_avx2():
     try:
-        from . import _engine_avx2 as _impl  # noqa: F811
+        from physml_cli import _engine_avx2 as _impl  # noqa: F811
     except ImportError:  # built without it (non-x86 compiler): the generic build serves
         if _choice == "avx2":
             raise

@@ -7,7 +7,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .errors import PhysmlError
+from physml_cli.errors import PhysmlError
 
 # Set by the launchers of Open MPI, MPICH/Hydra, Intel MPI and Slurm's PMI(x).
 _SIZE_VARS = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS")
@@ -53,7 +53,7 @@ def agree(comm: Any, error: BaseException | None) -> None:
         if error is not None:
             raise error
         if name == "Interrupted":
-            from .errors import Interrupted
+            from physml_cli.errors import Interrupted
             raise Interrupted(signum, "", message)
         raise PhysmlError(message)
 

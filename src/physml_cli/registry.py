@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .errors import PhysmlError
+from physml_cli.errors import PhysmlError
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Entry:
 
 @functools.lru_cache(maxsize=None)
 def _catalog() -> dict[str, tuple[Entry, ...]]:
-    from . import _engine
+    from physml_cli import _engine
 
     out = {}
     for concept, items in _engine.registry().items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any, Sequence
 
-from .errors import PhysmlError
+from physml_cli.errors import PhysmlError
 
 
 def observables_vs_temperature(results: Sequence[Any], path: str) -> None:
@@ -102,7 +102,7 @@ def transition_panels(results: dict, exact: float | None, nu: float, path: str) 
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from .curve_estimates import extrapolate
+    from physml_cli.analysis.curve_estimates import extrapolate
 
     extrapolated = {m: r for m, r in results.items() if m in ("peaks", "supervised", "pca",
                                                                 "autoencoder")}

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import schema
-from .errors import PhysmlError
+from physml_cli.io import schema
+from physml_cli.errors import PhysmlError
 
 # Settings that must agree between the sizes of one study.
 SAME = ("model", "lattice", "J", "h", "q")

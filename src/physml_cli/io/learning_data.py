@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine, schema
-from .critical_temperatures import exact_tc
-from .errors import PhysmlError
+from physml_cli import _engine
+from physml_cli.io import schema
+from physml_cli.analysis.critical_temperatures import exact_tc
+from physml_cli.errors import PhysmlError
 
 TARGETS = ("energy", "magnetization", "temperature", "phase", "y")
 

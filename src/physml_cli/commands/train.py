@@ -5,8 +5,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine, learning_data, report, schema, train_linear, train_mlp
-from .errors import PhysmlError
+from physml_cli import _engine
+from physml_cli.io import learning_data
+from physml_cli.report import console as report
+from physml_cli.io import schema
+from physml_cli.workflows import train_linear
+from physml_cli.workflows import train_mlp
+from physml_cli.errors import PhysmlError
 
 
 def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
@@ -69,7 +74,7 @@ def run_train_mlp(*, data: str, output: str, overwrite: bool, as_json: bool, com
     schema.write_model(output, "mlp", {k: v for k, v in attrs.items() if v is not None}, arrays,
                        command_line)
     if plot:
-        from . import plotting
+        from physml_cli.report import plotting
         plotting.learning_curves(r.history, ds.loss, plot)
     out = train_mlp.as_json(r, ds.loss)
     if as_json:

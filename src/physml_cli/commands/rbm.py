@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import rbm, report, schema
-from .errors import PhysmlError
+from physml_cli.workflows import rbm
+from physml_cli.report import console as report
+from physml_cli.io import schema
+from physml_cli.errors import PhysmlError
 
 
 def run_train_rbm(*, data: str, units: str, opts: dict[str, Any], threads: int, ais_runs: int,

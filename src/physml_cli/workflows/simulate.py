@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-from . import _engine, schema
-from .errors import Interrupted, PhysmlError
+from physml_cli import _engine
+from physml_cli.io import schema
+from physml_cli.errors import Interrupted, PhysmlError
+from physml_cli.runtime.signals import SignalCatcher
 
 CHUNK_SECONDS = 0.5
 
@@ -48,29 +49,6 @@ class RunState:
     configs: list[np.ndarray] = field(default_factory=list)
     progress: Progress = field(default_factory=Progress)
     wall_before: float = 0.0
-
-
-class SignalCatcher:
-    """Turns SIGINT/SIGTERM into a flag checked between chunks."""
-
-    def __init__(self) -> None:
-        self.signum: int | None = None
-        self._old: dict[int, Any] = {}
-
-    def __enter__(self) -> "SignalCatcher":
-        for s in (signal.SIGINT, signal.SIGTERM):
-            try:
-                self._old[s] = signal.signal(s, self._handle)
-            except ValueError:  # not the main thread
-                pass
-        return self
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        self.signum = signum
-
-    def __exit__(self, *exc: Any) -> None:
-        for s, h in self._old.items():
-            signal.signal(s, h)
 
 
 def checkpoint_path(output: str) -> str:
@@ -111,7 +89,7 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
     try:
         sim = make_engine(params, threads)
         if comm is not None:
-            from .mpi import summing
+            from physml_cli.mpi import summing
 
             add_up = summing(comm)
             sim.spread_replicas(comm.Get_rank(), comm.Get_size(), add_up)
@@ -171,7 +149,7 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
             due = checkpoint_every > 0 and time.perf_counter() - last_ckpt >= checkpoint_every \
                 and st.progress.stage < len(plan)
             if comm is not None:
-                from .mpi import agree_step
+                from physml_cli.mpi import agree_step
 
                 chunk, signum, due = agree_step(comm, chunk, signum, due)
             if signum is not None:

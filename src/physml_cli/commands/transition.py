@@ -6,9 +6,12 @@ from typing import Any
 
 from rich.table import Table
 
-from . import report, schema, transition, transition_data
-from .critical_temperatures import exact_tc
-from .errors import PhysmlError
+from physml_cli.report import console as report
+from physml_cli.io import schema
+from physml_cli.analysis import transition
+from physml_cli.io import transition_data
+from physml_cli.analysis.critical_temperatures import exact_tc
+from physml_cli.errors import PhysmlError
 
 
 def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: int,
@@ -41,7 +44,7 @@ def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: in
         for r in out["methods"].values():
             r["relative_deviation"] = (r["tc"] - exact) / exact
     if plot:
-        from . import plotting
+        from physml_cli.report import plotting
         nu_used = nu if nu is not None else results.get("peaks", {}).get("nu", 1.0)
         plotting.transition_panels(results, exact, nu_used, plot)
     for w in ctx.warnings:

@@ -5,7 +5,9 @@ from typing import Any
 
 import numpy as np
 
-from . import exact, report, schema
+from physml_cli.workflows import exact
+from physml_cli.report import console as report
+from physml_cli.io import schema
 
 
 def run_exact(*, output: str | None, overwrite: bool, as_json: bool, command_line: str,
@@ -40,10 +42,11 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
     import dataclasses
     import os
 
-    from . import plotting, vmc
-    from .errors import Interrupted, PhysmlError
-    from .mpi import world
-    from .simulate import SignalCatcher
+    from physml_cli.report import plotting
+    from physml_cli.workflows import vmc
+    from physml_cli.errors import Interrupted, PhysmlError
+    from physml_cli.mpi import world
+    from physml_cli.runtime.signals import SignalCatcher
 
     rank, size, comm = world()
     if size == 1:

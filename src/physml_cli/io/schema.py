@@ -18,8 +18,8 @@ from typing import Any, Iterator
 import h5py
 import numpy as np
 
-from . import __version__
-from .errors import PhysmlError
+from physml_cli import __version__
+from physml_cli.errors import PhysmlError
 
 SIMULATION = "physml.simulation/1"
 CHECKPOINT = "physml.checkpoint/1"

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine, schema
-from .errors import PhysmlError
+from physml_cli import _engine
+from physml_cli.io import schema
+from physml_cli.errors import PhysmlError
 
 RULES = ("hebbian", "pseudoinverse", "storkey")
 DYNAMICS = ("async", "sync", "modern")

@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from . import schema, simulate
-from .errors import PhysmlError
+from physml_cli.io import schema
+from physml_cli.workflows import simulate
+from physml_cli.errors import PhysmlError
 
 # What may differ between the shards of one run.
 PER_SHARD = {"temperatures", "shard", "replica_ids", "wall_s", "command_line", "created_utc"}

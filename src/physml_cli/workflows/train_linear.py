@@ -7,8 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine, learning_data, registry
-from .errors import PhysmlError
+from physml_cli import _engine
+from physml_cli.io import learning_data
+from physml_cli import registry
+from physml_cli.errors import PhysmlError
 
 
 def is_classifier(model: str) -> bool:

@@ -13,8 +13,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import _engine, exact, registry
-from .errors import PhysmlError
+from physml_cli import _engine
+from physml_cli.workflows import exact
+from physml_cli import registry
+from physml_cli.errors import PhysmlError
 
 # Models whose Hamiltonian conserves the total magnetization.
 HISTORY = ("energy", "energy_err", "variance", "acceptance", "rhat", "cg_iterations", "wall_s")

@@ -5,8 +5,10 @@ import math
 import time
 from typing import Any
 
-from . import _engine, parsing, registry
-from .errors import PhysmlError
+from physml_cli import _engine
+from physml_cli import resources
+from physml_cli import registry
+from physml_cli.errors import PhysmlError
 
 OPERATORS = "Pauli matrices (eigenvalues +-1); spin-1/2 operators S = s/2 give 1/4 of each two-spin term"
 
@@ -57,7 +59,7 @@ def sector(hamiltonian: str, n: int, sz: str) -> int:
 
 def check_memory(n: int, n_up: int) -> None:
     need = _engine.exact_memory_estimate(n, n_up)
-    limit = parsing.memory_limit()
+    limit = resources.memory_limit()
     if limit is not None and need > limit:
         dim = 2 ** n if n_up < 0 else math.comb(n, n_up)
         raise PhysmlError(f"{n} spins (dimension {dim:,}) need about {need / 2**30:.1f} GiB for "

@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine, learning_data
-from .errors import PhysmlError
+from physml_cli import _engine
+from physml_cli.io import learning_data
+from physml_cli.errors import PhysmlError
 
 LABELS = ("phase", "temperature", "y")
 LOSSES = ("auto", "cross-entropy", "bce", "mse")

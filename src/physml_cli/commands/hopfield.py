@@ -6,8 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine, hopfield, report, schema
-from .errors import PhysmlError
+from physml_cli import _engine
+from physml_cli.workflows import hopfield
+from physml_cli.report import console as report
+from physml_cli.io import schema
+from physml_cli.errors import PhysmlError
 
 
 def run_train_hopfield(*, data: str, rule: str, count: int | None, seed: int, output: str,
@@ -41,7 +44,7 @@ def run_capacity(*, neurons: int, loads: list[float], trials: int, probes: int, 
            "overlap_err": r["overlap_err"], "retrieved": r["retrieved"], "neurons": neurons,
            "rule": rule, "trials": trials, "probes": probes, "corrupt": corrupt}
     if plot:
-        from .plotting import capacity_curve
+        from physml_cli.report.plotting import capacity_curve
         capacity_curve(out, plot)
     if as_json:
         report.print_json(out)

@@ -15,10 +15,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import _engine
-from . import curve_estimates as ce
-from .errors import PhysmlError
-from .transition_data import SizeData, features
+from physml_cli import _engine
+from physml_cli.analysis import curve_estimates as ce
+from physml_cli.errors import PhysmlError
+from physml_cli.io.transition_data import SizeData, features
 
 METHODS = ("binder", "peaks", "supervised", "confusion", "pca", "autoencoder")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import os
 
-from .errors import PhysmlError
+from physml_cli.errors import PhysmlError
 
 
 def number_grid(text: str, option: str, log: bool = False) -> list[float]:
@@ -76,23 +76,6 @@ def output_for_size(pattern: str, L: int, several: bool) -> str:
     return f"{root}_L{L}{ext or '.h5'}"
 
 
-def default_threads() -> int:
-    for var in ("OMP_NUM_THREADS", "SLURM_CPUS_PER_TASK"):
-        v = os.environ.get(var, "")
-        if v.isdigit() and int(v) > 0:
-            return int(v)
-    try:
-        cores = max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        cores = max(1, os.cpu_count() or 1)
-    # MPI ranks on one node share its cores (unless the launcher bound each to its own).
-    for var in ("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"):
-        v = os.environ.get(var, "")
-        if v.isdigit() and int(v) > 1:
-            return max(1, cores // int(v))
-    return cores
-
-
 def alpha_list(text: str) -> list[float]:
     """Regularization strengths: a number, a comma list, or a:b:n log-spaced."""
     values = number_grid(text, "--alpha", log=True)
@@ -134,17 +117,6 @@ def conv_list(text: str) -> list[tuple[int, int]]:
             raise PhysmlError(f"--conv {item!r}: channels must be >= 1 and the kernel size odd")
         layers.append((channels, kernel))
     return layers
-
-
-MEMORY_FRACTION = 0.8  # of physical memory a run may plan to use
-
-
-def memory_limit() -> float | None:
-    """Bytes a run may use (a share of physical memory); None where the OS cannot tell."""
-    try:
-        return MEMORY_FRACTION * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return None
 
 
 def shard(text: str | None, temperatures: list[float]) -> tuple[str, list[int], list[float]]:

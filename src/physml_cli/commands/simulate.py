@@ -5,10 +5,12 @@ import os
 import sys
 from typing import Any
 
-from . import report, schema, simulate
-from .errors import Interrupted, PhysmlError
-from .mpi import agree as mpi_agree
-from .parsing import output_for_size
+from physml_cli.report import console as report
+from physml_cli.io import schema
+from physml_cli.workflows import simulate
+from physml_cli.errors import Interrupted, PhysmlError
+from physml_cli.mpi import agree as mpi_agree
+from physml_cli.cli.parsing import output_for_size
 
 
 def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, output: str,
@@ -67,7 +69,7 @@ def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, o
         if as_json:
             report.print_json(report.size_json(r, out))
     if plot:
-        from .plotting import observables_vs_temperature
+        from physml_cli.report.plotting import observables_vs_temperature
         observables_vs_temperature([r for r, _ in results], plot)
 
 
@@ -97,7 +99,8 @@ def run_simulate_mpi(*, sizes: list[int], temperatures: list[float], output: str
     have written (same seed: identical for any K) and reports. With parallel tempering the
     ranks share out the replicas of one run instead and exchange across ranks; each ends with
     the whole result, and rank 0's file is kept."""
-    from . import merge, parsing
+    from physml_cli.workflows import merge
+    from physml_cli.cli import parsing
 
     rank, size = comm.Get_rank(), comm.Get_size()
     tempering = kw["parallel_tempering"]

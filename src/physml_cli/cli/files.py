@@ -1,0 +1,41 @@
+"""``physml merge`` and ``physml info``: files in, files out."""
+from __future__ import annotations
+
+import click
+
+from physml_cli.cli.app import cli
+from physml_cli.runtime import emit, options
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@options.output(None, "HDF5 file for the whole grid.", required=True)
+@options.json("Print a summary as JSON on stdout.")
+def merge(files: tuple[str, ...], output: str, overwrite: bool, as_json: bool) -> None:
+    """Combine `simulate --shard i/n` outputs into one file (as an unsharded run writes it)."""
+    from physml_cli.workflows import merge as merging
+    from physml_cli.report import console as report
+
+    r = merging.run(list(files), output, overwrite, emit.command_line())
+    if as_json:
+        report.print_json(r)
+    else:
+        report.stderr.print(f"{r['shards']} shards, {r['temperatures']} temperatures -> {output}",
+                            highlight=False, markup=False)
+
+
+@cli.command()
+@click.argument("file")
+@options.json("Print the summary as JSON on stdout.")
+def info(file: str, as_json: bool) -> None:
+    """Summarise any physml HDF5 file."""
+    from physml_cli.report import console as report
+    from physml_cli.io import schema
+
+    desc = schema.describe(file)
+    if as_json:
+        report.print_json(desc)
+        return
+    out = report.stdout_console()
+    for part in report.info_table(desc):
+        out.print(part)
