@@ -14,14 +14,9 @@ from physml_cli.runtime import emit, options
 def merge(files: tuple[str, ...], output: str, overwrite: bool, as_json: bool) -> None:
     """Combine `simulate --shard i/n` outputs into one file (as an unsharded run writes it)."""
     from physml_cli.workflows import merge as merging
-    from physml_cli.report import console as report
 
     r = merging.run(list(files), output, overwrite, emit.command_line())
-    if as_json:
-        report.print_json(r)
-    else:
-        report.stderr.print(f"{r['shards']} shards, {r['temperatures']} temperatures -> {output}",
-                            highlight=False, markup=False)
+    emit.emit(as_json, r, [f"{r['shards']} shards, {r['temperatures']} temperatures -> {output}"])
 
 
 @cli.command()
@@ -36,6 +31,7 @@ def info(file: str, as_json: bool) -> None:
     if as_json:
         report.print_json(desc)
         return
+    # the listing is the command's product (like ls), so it goes to stdout as text
     out = report.stdout_console()
     for part in report.info_table(desc):
         out.print(part)

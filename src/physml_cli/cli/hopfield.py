@@ -29,9 +29,10 @@ def hopfield() -> None:
 @options.threads()
 @options.json()
 @options.plot("PNG of the recall overlap against the load.")
+@options.overwrite()
 def hopfield_capacity(neurons: int, loads: str, trials: int, probes: int, corrupt: float,
                       rule: str, seed: int, threads: int | None, as_json: bool,
-                      plot: str | None) -> None:
+                      plot: str | None, overwrite: bool) -> None:
     """Recall overlap against the load P/N, and the capacity alpha_c with its error."""
     from physml_cli.cli import parsing
     from physml_cli.commands.hopfield import run_capacity
@@ -47,7 +48,8 @@ def hopfield_capacity(neurons: int, loads: str, trials: int, probes: int, corrup
         raise PhysmlError("--loads: P/N above 2 makes no sense for a Hopfield network")
     threads = emit.threads(threads)
     run_capacity(neurons=neurons, loads=grid, trials=trials, probes=probes, corrupt=corrupt,
-                 rule=rule, seed=seed, threads=threads, as_json=as_json, plot=plot)
+                 rule=rule, seed=seed, threads=threads, as_json=as_json, plot=plot,
+                 overwrite=overwrite)
 
 
 @hopfield.command("recall")

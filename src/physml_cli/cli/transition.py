@@ -25,9 +25,10 @@ from physml_cli.runtime import emit, options
 @options.threads()
 @options.json("Print the estimates as JSON on stdout.")
 @options.plot("PNG with one panel per method.")
+@options.overwrite()
 def detect_transition(files: tuple[str, ...], methods: tuple[str, ...], bootstrap: int, seed: int,
                       nu: str, window: str | None, epochs: int, threads: int | None,
-                      as_json: bool, plot: str | None) -> None:
+                      as_json: bool, plot: str | None, overwrite: bool) -> None:
     """Locate a phase transition from simulate datasets (several sizes of one model)."""
     from physml_cli.cli import parsing
     from physml_cli.analysis import transition
@@ -62,4 +63,4 @@ def detect_transition(files: tuple[str, ...], methods: tuple[str, ...], bootstra
         bounds = (w[0], w[1])
     run_detect(files=list(files), methods=chosen, bootstrap=bootstrap, seed=seed, nu=nu_value,
                window=bounds, epochs=epochs, threads=emit.threads(threads), as_json=as_json,
-               plot=plot)
+               plot=plot, overwrite=overwrite)

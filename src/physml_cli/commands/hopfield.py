@@ -8,14 +8,15 @@ import numpy as np
 
 from physml_cli import _engine
 from physml_cli.workflows import hopfield
-from physml_cli.report import console as report
 from physml_cli.io import schema
+from physml_cli.runtime import outputs
+from physml_cli.runtime.emit import emit
 from physml_cli.errors import PhysmlError
 
 
 def run_train_hopfield(*, data: str, rule: str, count: int | None, seed: int, output: str,
                        overwrite: bool, as_json: bool, command_line: str) -> None:
-    schema.check_new_output(output, overwrite)
+    outputs.check_new(output, overwrite)
     r = hopfield.train(data, rule, count, seed)
     P, N = r["patterns"].shape
     schema.write_model(output, "hopfield",
@@ -24,17 +25,14 @@ def run_train_hopfield(*, data: str, rule: str, count: int | None, seed: int, ou
                        {"W": r["W"], "patterns": r["patterns"]}, command_line)
     summary = {"rule": rule, "neurons": N, "patterns": P, "load": P / N,
                "stable_patterns": r["stable"], "wall_s": round(r["wall_s"], 4)}
-    if as_json:
-        report.print_json(summary)
-    else:
-        report.stderr.print(f"{rule}: {P} patterns in {N} neurons (load {P / N:.3g}), "
-                            f"{r['stable']} of them fixed points -> {output}")
+    emit(as_json, summary, [f"{rule}: {P} patterns in {N} neurons (load {P / N:.3g}), "
+                            f"{r['stable']} of them fixed points -> {output}"])
 
 
 def run_capacity(*, neurons: int, loads: list[float], trials: int, probes: int, corrupt: float,
-                 rule: str, seed: int, threads: int, as_json: bool, plot: str | None) -> None:
-    if plot:
-        schema.check_writable(plot)
+                 rule: str, seed: int, threads: int, as_json: bool, plot: str | None,
+                 overwrite: bool) -> None:
+    outputs.check_plot(plot, overwrite)
     r = _engine.hopfield_capacity(neurons, loads, trials, probes, corrupt, rule, seed, threads)
 
     def num(x: float) -> float | None:
@@ -46,22 +44,17 @@ def run_capacity(*, neurons: int, loads: list[float], trials: int, probes: int, 
     if plot:
         from physml_cli.report.plotting import capacity_curve
         capacity_curve(out, plot)
-    if as_json:
-        report.print_json(out)
-        return
-    if out["alpha_c"] is None:
-        report.stderr.print("the recall overlap never drops below 0.967 on these loads: "
-                            "scan larger loads")
-    else:
-        report.stderr.print(f"alpha_c = {out['alpha_c']:.4f} ± {out['alpha_c_err']:.4f} "
-                            f"({rule}, N = {neurons}; known N -> infinity value 0.138)")
+    emit(as_json, out, ["the recall overlap never drops below 0.967 on these loads: scan larger "
+                        "loads" if out["alpha_c"] is None else
+                        f"alpha_c = {out['alpha_c']:.4f} ± {out['alpha_c_err']:.4f} ({rule}, "
+                        f"N = {neurons}; known N -> infinity value 0.138)"])
 
 
 def run_recall(*, network: str, input_path: str | None, corrupt: float, dynamics: str,
                temperature: float, beta: float, max_sweeps: int, seed: int,
                output: str | None, overwrite: bool, as_json: bool, command_line: str) -> None:
     if output:
-        schema.check_new_output(output, overwrite)
+        outputs.check_new(output, overwrite)
     model = schema.read_model(network)
     if model["attrs"].get("model_kind") != "hopfield":
         raise PhysmlError(f"{network} is not a Hopfield network")
@@ -91,9 +84,6 @@ def run_recall(*, network: str, input_path: str | None, corrupt: float, dynamics
         "mean_overlap": float(r["overlap"].mean()),
         "recovered_fraction": float((r["overlap"] == 1.0).mean()),
         "overlaps": r["overlap"].tolist(), "patterns": r["pattern"].tolist()}
-    if as_json:
-        report.print_json(summary)
-    else:
-        report.stderr.print(f"{summary['n']} states, {corrupt:.0%} flipped: mean final overlap "
+    emit(as_json, summary, [f"{summary['n']} states, {corrupt:.0%} flipped: mean final overlap "
                             f"{summary['mean_overlap']:.4f}, exactly restored "
-                            f"{summary['recovered_fraction']:.1%}", highlight=False, markup=False)
+                            f"{summary['recovered_fraction']:.1%}"])

@@ -8,20 +8,23 @@ import numpy as np
 from physml_cli.workflows import exact
 from physml_cli.report import console as report
 from physml_cli.io import schema
+from physml_cli.runtime import outputs
+from physml_cli.runtime.emit import emit
 
 
 def run_exact(*, output: str | None, overwrite: bool, as_json: bool, command_line: str,
               **opts: Any) -> None:
     if output:
-        schema.check_new_output(output, overwrite)
+        outputs.check_new(output, overwrite)
     r = exact.run(**opts)
     if output:
         arrays = {"levels": np.asarray(r["levels"]), "zz": np.asarray(r["zz"])}
         attrs = {k: v for k, v in r.items() if k not in ("levels", "zz")}
         schema.write_exact(output, attrs, arrays, command_line)
-    if as_json:
-        report.print_json(r)
-        return
+    emit(as_json, r, _exact_text(r, output))
+
+
+def _exact_text(r: dict[str, Any], output: str | None) -> list[str]:
     lines = [f"{r['hamiltonian']} on the {r['boundary']} {r['lattice']} (N = {r['n_sites']}), "
              f"{r['sector']}, dimension {r['dimension']:,}: {r['convention']} ({r['operators']})",
              f"E0 = {r['energy']:.12g}  (E0/N = {r['energy_per_site']:.12g})"]
@@ -32,8 +35,7 @@ def run_exact(*, output: str | None, overwrite: bool, as_json: bool, command_lin
     lines.append(f"{r['iterations']} Lanczos steps, {r['wall_s']:.2f} s"
                  + ("" if r["converged"] else " (NOT converged: raise --max-iter)")
                  + (f" -> {output}" if output else ""))
-    for line in lines:
-        report.stderr.print(line, highlight=False, markup=False)
+    return lines
 
 
 def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, threads: int,
@@ -62,10 +64,9 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
         run = vmc.restore(schema.read_vmc(output), s, threads, output, comm)
     else:
         if output:
-            schema.check_new_output(output, overwrite)
+            outputs.check_new(output, overwrite)
         run = vmc.new_run(s, threads, comm)
-    if plot:
-        schema.check_writable(plot)
+    outputs.check_plot(plot, overwrite)
     exact_e, exact_method = vmc.exact_energy(s, threads) if root else (None, None)
 
     with SignalCatcher() as sig, report.progress_bar(quiet or as_json or not root,
@@ -121,9 +122,12 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
                           f"{run.driver.iteration} iterations; {where}")
     if plot:
         plotting.vmc_convergence(run.history, exact_e, plot)
-    if as_json:
-        report.print_json({**r, "zz": final["zz"] if final else None})
-        return
+    emit(as_json, {**r, "zz": final["zz"] if final else None},
+         _vmc_text(s, r, done, exact_e, exact_method, output))
+
+
+def _vmc_text(s: Any, r: dict[str, Any], done: int, exact_e: float | None,
+              exact_method: str | None, output: str | None) -> list[str]:
     lines = [f"{s.hamiltonian} on the {'open' if s.open_boundaries else 'periodic'} {s.lattice} "
              f"(N = {s.n_sites}): {exact.convention(s.hamiltonian)}",
              f"{s.ansatz} ({r['n_params']} parameters{', complex' if s.complex_parameters else ''}"
@@ -136,5 +140,4 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
                      f"{r['relative_error']:.2e}")
     if output:
         lines.append(f"-> {output}")
-    for line in lines:
-        report.stderr.print(line, highlight=False, markup=False)
+    return lines

@@ -6,13 +6,15 @@ from typing import Any
 from physml_cli.workflows import rbm
 from physml_cli.report import console as report
 from physml_cli.io import schema
+from physml_cli.runtime import outputs
+from physml_cli.runtime.emit import emit
 from physml_cli.errors import PhysmlError
 
 
 def run_train_rbm(*, data: str, units: str, opts: dict[str, Any], threads: int, ais_runs: int,
                   ais_betas: int, output: str, overwrite: bool, as_json: bool,
                   command_line: str) -> None:
-    schema.check_new_output(output, overwrite)
+    outputs.check_new(output, overwrite)
     X, pm, info = rbm.load_data(data, units)
     r = rbm.train(X, pm, opts, threads, ais_runs, ais_betas)
     attrs = dict(info, units="pm1" if pm else "01", visible=int(X.shape[1]),
@@ -22,19 +24,16 @@ def run_train_rbm(*, data: str, units: str, opts: dict[str, Any], threads: int, 
     schema.write_model(output, "rbm", attrs, r["params"], command_line)
     out = {"epochs": opts["epochs"], "wall_s": round(r["wall_s"], 4),
            "pseudo_loglik": r["pseudo_loglik"], "loglik": r["loglik"]}
-    if as_json:
-        report.print_json(out)
-    else:
-        ll = r["loglik"]
-        report.stderr.print(f"RBM {X.shape[1]} x {opts['hidden']} ({'+-1' if pm else '0/1'} units), "
-                            f"{opts['epochs']} epochs in {r['wall_s']:.3g} s: mean log-likelihood "
-                            f"{ll['value']:.4f} ± {ll['err']:.2g} ({ll['method']}), pseudo "
-                            f"{r['pseudo_loglik']:.4f} -> {output}")
+    ll = r["loglik"]
+    emit(as_json, out, [f"RBM {X.shape[1]} x {opts['hidden']} ({'+-1' if pm else '0/1'} units), "
+                        f"{opts['epochs']} epochs in {r['wall_s']:.3g} s: mean log-likelihood "
+                        f"{ll['value']:.4f} ± {ll['err']:.2g} ({ll['method']}), pseudo "
+                        f"{r['pseudo_loglik']:.4f} -> {output}"])
 
 
 def run_sample(*, model_path: str, n: int, steps: int, seed: int, threads: int, output: str,
                overwrite: bool, as_json: bool, command_line: str) -> None:
-    schema.check_new_output(output, overwrite)
+    outputs.check_new(output, overwrite)
     model = schema.read_model(model_path)
     if model["attrs"].get("model_kind") != "rbm":
         raise PhysmlError(f"{model_path} is not an RBM")
@@ -47,7 +46,4 @@ def run_sample(*, model_path: str, n: int, steps: int, seed: int, threads: int, 
         raise PhysmlError(f"{model_path}: {exc}") from None
     result = rbm.samples_as_simulation(model, spins, steps, seed)
     schema.write_simulation(output, result, command_line)
-    if as_json:
-        report.print_json(report.size_json(result, output))
-    else:
-        report.stderr.print(report.summary_table(result, output))
+    emit(as_json, report.size_json(result, output), [report.summary_table(result, output)])

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 from physml_cli.report import console as report
 from physml_cli.io import schema
 from physml_cli.workflows import simulate
+from physml_cli.runtime import outputs
 from physml_cli.errors import Interrupted, PhysmlError
 from physml_cli.mpi import agree as mpi_agree
 from physml_cli.cli.parsing import output_for_size
@@ -18,11 +18,11 @@ def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, o
                  checkpoint_every: float, quiet: bool, command_line: str, comm: Any = None,
                  warn: bool = True, **model: Any) -> None:
     several = len(sizes) > 1
-    outputs = [output_for_size(output, L, several) for L in sizes]
-    if len(set(outputs)) != len(outputs):
+    paths = [output_for_size(output, L, several) for L in sizes]
+    if len(set(paths)) != len(paths):
         raise PhysmlError("--output: two sizes would write the same file")
     plans = []
-    for L, out in zip(sizes, outputs):
+    for L, out in zip(sizes, paths):
         params = dict(model, L=L, temperatures=temperatures)
         ckpt = simulate.checkpoint_path(out)
         schema.check_writable(out)
@@ -38,8 +38,7 @@ def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, o
         if resume and not done and not os.path.exists(ckpt):
             raise PhysmlError(f"--resume: no checkpoint {ckpt} to resume from")
         plans.append((params, out, done))
-    if plot:
-        schema.check_writable(plot)
+    outputs.check_plot(plot, overwrite or resume)  # a resumed run may replace its own plot
 
     results = []
     with report.progress_bar(quiet) as bar:
@@ -65,7 +64,7 @@ def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, o
         if not quiet:
             report.stderr.print(report.summary_table(r, out))
         for line in report.short_run_warnings(r) if warn else []:
-            print(line, file=sys.stderr)
+            report.say(line)
         if as_json:
             report.print_json(report.size_json(r, out))
     if plot:

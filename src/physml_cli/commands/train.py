@@ -11,13 +11,15 @@ from physml_cli.report import console as report
 from physml_cli.io import schema
 from physml_cli.workflows import train_linear
 from physml_cli.workflows import train_mlp
+from physml_cli.runtime import outputs
+from physml_cli.runtime.emit import emit
 from physml_cli.errors import PhysmlError
 
 
 def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
                      command_line: str, target: str | None, tc: float | None, features: str,
                      threads: int, **opts: Any) -> None:
-    schema.check_new_output(output, overwrite)
+    outputs.check_new(output, overwrite)
     ds = learning_data.load(data, target, features, tc=tc, threads=threads)
     r = train_linear.fit(ds, **opts)
     attrs = dict(ds.source, model=r.model, alpha=r.alpha, l1_ratio=opts["l1_ratio"],
@@ -32,23 +34,19 @@ def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
         arrays.update(cv_alphas=r.cv_alphas, cv_scores=r.cv_scores)
     schema.write_model(output, "linear", attrs, arrays, command_line)
     if not r.converged:
-        print(f"warning: {r.model} did not converge in --max-iter iterations", file=__import__("sys").stderr)
-    if as_json:
-        report.print_json(train_linear.as_json(r))
-    else:
-        report.stderr.print(f"{r.model} (alpha = {r.alpha:g}) on {ds.X.shape[0]} samples × "
+        report.say(f"warning: {r.model} did not converge in --max-iter iterations")
+    emit(as_json, train_linear.as_json(r), [f"{r.model} (alpha = {r.alpha:g}) on {ds.X.shape[0]} samples × "
                             f"{ds.X.shape[1]} features: train score {r.train_score:.6g}, "
                             f"test score {r.test_score if r.test_score is None else f'{r.test_score:.6g}'}"
-                            f" -> {output}")
+                            f" -> {output}"])
 
 
 def run_train_mlp(*, data: str, output: str, overwrite: bool, as_json: bool, command_line: str,
                   labels: str, tc: float | None, loss: str, hidden: list[int], activation: str,
                   conv: list[tuple[int, int]], dropout: float, architecture: str | None,
                   plot: str | None, **opts: Any) -> None:
-    schema.check_new_output(output, overwrite)
-    if plot:
-        schema.check_writable(plot)
+    outputs.check_new(output, overwrite)
+    outputs.check_plot(plot, overwrite)
     ds = train_mlp.label(data, labels, loss, tc)
     if conv and not ds.lattice:
         raise PhysmlError(f"--conv needs configurations on a chain, square, triangular or honeycomb "
@@ -77,21 +75,18 @@ def run_train_mlp(*, data: str, output: str, overwrite: bool, as_json: bool, com
         from physml_cli.report import plotting
         plotting.learning_curves(r.history, ds.loss, plot)
     out = train_mlp.as_json(r, ds.loss)
-    if as_json:
-        report.print_json(out)
-    else:
-        what = "R²" if ds.loss == "mse" else "accuracy"
-        key = "r2" if ds.loss == "mse" else "acc"
-        parts = [f"{name} {out[f'{name}_{key}']:.4f}" for name in ("train", "val", "test")
-                 if out[f"{name}_{key}"] is not None]
-        report.stderr.print(f"mlp [{arch}] {out['epochs']} epochs in {r.wall_s:.2f} s; {what}: "
-                            + ", ".join(parts) + f" -> {output}")
+    what = "R²" if ds.loss == "mse" else "accuracy"
+    key = "r2" if ds.loss == "mse" else "acc"
+    parts = [f"{name} {out[f'{name}_{key}']:.4f}" for name in ("train", "val", "test")
+             if out[f"{name}_{key}"] is not None]
+    emit(as_json, out, [f"mlp [{arch}] {out['epochs']} epochs in {r.wall_s:.2f} s; {what}: "
+                        + ", ".join(parts) + f" -> {output}"])
 
 
 def run_predict(*, model_path: str, data: str, target: str | None, tc: float | None,
                 output: str | None, overwrite: bool, as_json: bool, command_line: str) -> None:
     if output:
-        schema.check_new_output(output, overwrite)
+        outputs.check_new(output, overwrite)
     model = schema.read_model(model_path)
     a, arr = model["attrs"], model["arrays"]
     if a.get("model_kind") == "mlp":
@@ -124,12 +119,10 @@ def run_predict(*, model_path: str, data: str, target: str | None, tc: float | N
         schema.write_predictions(output, {"model": model_path, "data": data,
                                           "target": ds.source["target"], "score": score},
                                  arrays, command_line)
-    if as_json:
-        report.print_json({"model": a["model"], "n": int(len(values)), "target": ds.source["target"],
-                           "score": float(score), "predictions": values.tolist()})
-    else:
-        report.stderr.print(f"{a['model']} on {len(values)} samples of {data}: score {score:.6g}"
-                            + (f" -> {output}" if output else ""))
+    emit(as_json, {"model": a["model"], "n": int(len(values)), "target": ds.source["target"],
+                   "score": float(score), "predictions": values.tolist()},
+         [f"{a['model']} on {len(values)} samples of {data}: score {score:.6g}"
+          + (f" -> {output}" if output else "")])
 
 
 def _predict_mlp(model_path: str, model: dict[str, Any], data: str, labels: str | None,
@@ -157,10 +150,7 @@ def _predict_mlp(model_path: str, model: dict[str, Any], data: str, labels: str 
         schema.write_predictions(output, {"model": model_path, "data": data, "target": labels,
                                           **({"score": score} if score is not None else {})},
                                  arrays, command_line)
-    if as_json:
-        report.print_json({"model": "mlp", "n": int(len(values)), "target": labels, "score": score,
-                           "predictions": np.asarray(values).tolist()})
-    else:
-        report.stderr.print(f"mlp on {len(values)} samples of {data}: score "
-                            f"{'n/a' if score is None else f'{score:.6g}'}"
-                            + (f" -> {output}" if output else ""))
+    emit(as_json, {"model": "mlp", "n": int(len(values)), "target": labels, "score": score,
+                   "predictions": np.asarray(values).tolist()},
+         [f"mlp on {len(values)} samples of {data}: score "
+          f"{'n/a' if score is None else f'{score:.6g}'}" + (f" -> {output}" if output else "")])

@@ -7,18 +7,18 @@ from typing import Any
 from rich.table import Table
 
 from physml_cli.report import console as report
-from physml_cli.io import schema
 from physml_cli.analysis import transition
 from physml_cli.io import transition_data
 from physml_cli.analysis.critical_temperatures import exact_tc
+from physml_cli.runtime import outputs
+from physml_cli.runtime.emit import emit
 from physml_cli.errors import PhysmlError
 
 
 def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: int,
                nu: float | None, window: tuple[float, float] | None, epochs: int, threads: int,
-               as_json: bool, plot: str | None) -> None:
-    if plot:
-        schema.check_writable(plot)
+               as_json: bool, plot: str | None, overwrite: bool) -> None:
+    outputs.check_plot(plot, overwrite)
     data = transition_data.load(files)
     ctx = transition.Context(data=data, bootstrap=bootstrap, seed=seed, nu=nu, window=window,
                              epochs=epochs, threads=threads)
@@ -48,10 +48,11 @@ def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: in
         nu_used = nu if nu is not None else results.get("peaks", {}).get("nu", 1.0)
         plotting.transition_panels(results, exact, nu_used, plot)
     for w in ctx.warnings:
-        report.stderr.print(f"warning: {w}", highlight=False, markup=False)
-    if as_json:
-        report.print_json(out)
-        return
+        report.say(f"warning: {w}")
+    emit(as_json, out, _text_report(out, exact))
+
+
+def _text_report(out: dict[str, Any], exact: float | None) -> list[Any]:
     table = Table(title=f"{out['model']} on the {out['lattice']} lattice, L = "
                         f"{', '.join(map(str, out['sizes']))}")
     for col in ("method", "T_c", "error", "per size") + (("vs exact",) if exact else ()):
@@ -62,6 +63,4 @@ def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: in
         if exact:
             row.append(f"{100 * r['relative_deviation']:+.2f}%")
         table.add_row(*row)
-    report.stderr.print(table)  # stdout carries JSON only
-    if exact:
-        report.stderr.print(f"exact T_c = {exact:.6f} (Onsager)", highlight=False)
+    return [table] + ([f"exact T_c = {exact:.6f} (Onsager)"] if exact else [])

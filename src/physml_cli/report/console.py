@@ -72,6 +72,11 @@ def short_run_warnings(result: Any) -> list[str]:
             "error bars are likely underestimated: run more --sweeps"]
 
 
+def say(line: str) -> None:
+    """One line of plain text on stderr: no markup, never wrapped (logs stay greppable)."""
+    stderr.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
 def print_json(obj: dict[str, Any]) -> None:
     print(json.dumps(obj), flush=True)
 

@@ -32,6 +32,6 @@ def emit(as_json: bool, result: dict[str, Any], text: Iterable[Any] = ()) -> Non
         return
     for item in text:
         if isinstance(item, str):
-            console.stderr.print(item, highlight=False, markup=False)
+            console.say(item)
         else:
             console.stderr.print(item)

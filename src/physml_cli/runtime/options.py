@@ -30,8 +30,12 @@ def output(default: str | None, help: str | None = None, required: bool = False)
     """--output/-o and --overwrite (which also governs --plot)."""
     out = click.option("--output", "-o", default=default, show_default=default is not None,
                        required=required, help=help)
-    return _stack(out, click.option("--overwrite", is_flag=True,
-                                    help="Replace existing output files."))
+    return _stack(out, overwrite())
+
+
+def overwrite() -> Decorator:
+    """--overwrite alone, for commands whose only file is a --plot."""
+    return click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 
 
 def json(help: str = "Print the result as JSON on stdout.") -> Decorator:

@@ -1,0 +1,81 @@
+"""The command runtime: shared option groups, one output policy (--plot included), one emit
+(JSON on stdout, text on stderr), and a CLI layer without numerics."""
+import ast
+import json
+import pathlib
+
+import click
+import pytest
+
+import physml_cli
+from physml_cli.cli import cli
+from test_cli_errors import assert_clean_failure
+
+SMALL = ["--size", "4", "--temperatures", "2.5", "--sweeps", "100", "--thermalize", "10", "-q"]
+
+
+def commands(group=cli, prefix=""):
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            yield from commands(cmd, prefix + name + " ")
+        else:
+            yield prefix + name, cmd
+
+
+def test_shared_options_are_declared_once():
+    """Every command spells --threads, --seed, --json, --output/--overwrite and --plot alike."""
+    seen = {}
+    for name, cmd in commands():
+        for p in cmd.params:
+            if p.name in ("threads", "seed", "as_json", "overwrite", "plot", "quiet"):
+                key = (p.name, tuple(p.opts), p.is_flag if isinstance(p, click.Option) else None)
+                seen.setdefault(p.name, set()).add(key)
+        plot = any(p.name == "plot" for p in cmd.params)
+        writes = any(p.name == "output" for p in cmd.params)
+        if plot or writes:
+            assert any(p.name == "overwrite" for p in cmd.params), f"{name}: --overwrite missing"
+    for name, forms in seen.items():
+        assert len(forms) == 1, (name, forms)
+
+
+def test_plot_obeys_overwrite(physml, workdir):
+    assert physml("simulate", *SMALL, "-o", "a.h5", "--plot", "p.png").returncode == 0
+    before = (workdir / "p.png").read_bytes()
+    assert_clean_failure(physml("simulate", *SMALL, "-o", "b.h5", "--plot", "p.png"), workdir,
+                         "p.png exists", keep=["a.h5", "p.png"])
+    assert (workdir / "p.png").read_bytes() == before
+    assert physml("simulate", *SMALL, "-o", "b.h5", "--plot", "p.png", "--overwrite").returncode == 0
+
+
+def test_stdout_is_for_json_only(physml, workdir):
+    """Human text goes to stderr, so `physml ... --json | jq` never sees it."""
+    res = physml("simulate", *SMALL, "-o", "a.h5")
+    assert res.returncode == 0 and res.stdout == ""
+    res = physml("exact", "--size", "6")
+    assert res.returncode == 0 and res.stdout == "" and "E0" in res.stderr
+    res = physml("exact", "--size", "6", "--json")
+    assert json.loads(res.stdout)["n_sites"] == 6
+
+
+def layer_imports(folder):
+    root = pathlib.Path(physml_cli.__file__).parent / folder
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                yield path.name, [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                yield path.name, [node.module or ""] + [a.name for a in node.names]
+
+
+@pytest.mark.parametrize("folder", ["cli", "runtime"])
+def test_cli_layer_has_no_numerics(folder):
+    for name, modules in layer_imports(folder):
+        assert not any(m.split(".")[0] == "numpy" or m.endswith("_engine") or m == "_engine"
+                       for m in modules), (name, modules)
+
+
+def test_workflows_do_not_reach_up_into_the_cli():
+    for folder in ("workflows", "analysis", "io"):
+        for name, modules in layer_imports(folder):
+            assert not any(m.startswith("physml_cli.cli") or m.startswith("physml_cli.commands")
+                           for m in modules), (folder, name, modules)
