@@ -138,7 +138,7 @@ History train(Network<S>& net, const Matrix<S>& X, const Targets<S>& y, const Ma
   const bool validate = X_val.rows() > 0;
   if (validate) check_data(net, X_val, y_val, opt.loss, "validation");
   auto& params = net.parameters();
-  Optimizer<S> optimizer(opt.optimizer, opt.settings);
+  NetworkOptimizer<S> optimizer(opt.optimizer, opt.settings);
   Tape<S> t(opt.threads);
   History h;
   std::vector<Parameter<S>> best;

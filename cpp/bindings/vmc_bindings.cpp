@@ -79,7 +79,7 @@ void bind_driver(py::module_& m, const char* name) {
              s.ansatz.height = grid ? L : 1;
              s.ansatz.width = grid ? L : s.hamiltonian.n_sites;
              s.marshall = marshall;
-             s.rule = parse_proposal(sampler);
+             s.proposal = parse_proposal(sampler);
              s.n_up = n_up;
              s.chains = chains;
              s.samples_per_chain = samples_per_chain;

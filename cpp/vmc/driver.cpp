@@ -1,19 +1,12 @@
 #include "vmc/driver.hpp"
 
 #include <cmath>
-#include <exception>
 #include <map>
 #include <stdexcept>
 
-#include "autodiff/tape.hpp"
-
-#ifdef PHYSML_HAVE_OPENMP
-#include <omp.h>
-#endif
+#include "vmc/for_each_chain.hpp"
 
 namespace physml::vmc {
-
-using autodiff::parallel_blocks;
 
 namespace {
 
@@ -28,26 +21,21 @@ registry::Description described(const std::string& concept, const std::string& n
 }
 
 const bool registered = [] {
-  auto& opt = registry::Registry<Optimizer>::instance();
-  opt.add(described("vmc_optimizer", "sgd", "plain gradient descent on the energy"), Optimizer::Sgd);
-  opt.add(described("vmc_optimizer", "adam", "Adam on the energy gradient"), Optimizer::Adam);
-  opt.add(described("vmc_optimizer", "sr", "stochastic reconfiguration (natural gradient)"), Optimizer::Sr);
-  auto& rule = registry::Registry<UpdateRule>::instance();
-  rule.add(described("vmc_proposal", "local", "flip one spin", {{"conserves_sz", false}}), UpdateRule::LocalFlip);
-  rule.add(described("vmc_proposal", "exchange", "swap the spins of a coupled antiparallel pair",
-                     {{"conserves_sz", true}}),
-           UpdateRule::Exchange);
+  using autodiff::OptimizerKind;
+  auto& opt = registry::Registry<VmcOptimizer>::instance();
+  opt.add(described("vmc_optimizer", "sgd", "plain gradient descent on the energy"),
+          {Preconditioning::Identity, OptimizerKind::Sgd});
+  opt.add(described("vmc_optimizer", "adam", "Adam on the energy gradient"),
+          {Preconditioning::Identity, OptimizerKind::Adam});
+  opt.add(described("vmc_optimizer", "sr", "stochastic reconfiguration (natural gradient)"),
+          {Preconditioning::Sr, OptimizerKind::Sgd});
   return true;
 }();
 
 }  // namespace
 
-Optimizer parse_optimizer(const std::string& name) {
-  return registry::Registry<Optimizer>::instance().get(name, "optimizer");
-}
-
-UpdateRule parse_proposal(const std::string& name) {
-  return registry::Registry<UpdateRule>::instance().get(name, "sampler");
+VmcOptimizer parse_optimizer(const std::string& name) {
+  return registry::Registry<VmcOptimizer>::instance().get(name, "optimizer");
 }
 
 namespace {
@@ -57,44 +45,34 @@ double real_part(const std::complex<double>& x) { return x.real(); }
 double imag_part(double) { return 0; }
 double imag_part(const std::complex<double>& x) { return x.imag(); }
 
-// Runs body(c) for every chain in parallel; the first exception is rethrown after the loop.
-template <class F>
-void for_each_chain(int chains, int threads, F&& body) {
-  std::exception_ptr error;
-#ifdef PHYSML_HAVE_OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-  for (int c = 0; c < chains; ++c) {
-    try {
-      body(c);
-    } catch (...) {
-#ifdef PHYSML_HAVE_OPENMP
-#pragma omp critical
-#endif
-      if (!error) error = std::current_exception();
-    }
-  }
-  (void)threads;
-  if (error) std::rethrow_exception(error);
+// VMC has always put Adam's bias corrections on the moments (as NetKet does): its runs keep
+// their numbers.
+autodiff::OptimizerSettings step_settings(const VmcSpec& spec) {
+  autodiff::OptimizerSettings s;
+  s.lr = spec.lr;
+  s.beta1 = spec.beta1;
+  s.beta2 = spec.beta2;
+  s.eps = spec.adam_eps;
+  s.bias_correction = autodiff::BiasCorrection::Moments;
+  return s;
 }
 
 }  // namespace
 
 template <class T>
-VmcDriver<T>::VmcDriver(const VmcSpec& spec) : spec_(spec) {
+VmcDriver<T>::VmcDriver(const VmcSpec& spec)
+    : spec_(spec),
+      estimator_(spec.threads),
+      preconditioner_(make_preconditioner<T>(spec.optimizer.preconditioner, spec.sr)),
+      optimizer_(spec.optimizer.update, step_settings(spec)) {
   const int n = spec.hamiltonian.n_sites;
   if (spec.chains < 1) throw std::invalid_argument("at least one chain is needed");
   if (spec.samples_per_chain < 1) throw std::invalid_argument("at least one sample per chain is needed");
   if (spec.discard < 0) throw std::invalid_argument("the number of discarded sweeps must be >= 0");
   if (!(spec.lr > 0)) throw std::invalid_argument("the learning rate must be > 0");
   ansatz_ = make_ansatz<T>(spec.ansatz, n);
-  rule_.rule = spec.rule;
-  rule_.sweep_size = spec.sweep_size > 0 ? spec.sweep_size : n;
-  if (spec.rule == UpdateRule::Exchange) {
-    for (const SpinBond& b : spec.hamiltonian.bonds)
-      if (b.flip != 0) rule_.bonds.emplace_back(b.i, b.j);
-    if (rule_.bonds.empty()) throw std::invalid_argument("exchange moves need a Hamiltonian with spin-flip terms");
-  }
+  proposal_ = spec.proposal(spec.hamiltonian);
+  sweep_size_ = spec.sweep_size > 0 ? spec.sweep_size : n;
   const Lattice lat(spec.lattice, spec.L, spec.open);
   if (spec.marshall) {
     // Sublattice A: colour 0 of the lattice's two-colouring.
@@ -108,7 +86,7 @@ VmcDriver<T>::VmcDriver(const VmcSpec& spec) : spec_(spec) {
   if (int(spec_.chain_ids.size()) != spec.chains) throw std::invalid_argument("one id per chain is needed");
   for (int c = 0; c < spec.chains; ++c) {
     walkers_.push_back(ansatz_->walker());
-    configs_.push_back(initial_config(n, spec.rule == UpdateRule::Exchange ? spec.n_up : -1, spec.seed,
+    configs_.push_back(initial_config(n, proposal_->conserves_sz() ? spec.n_up : -1, spec.seed,
                                       spec_.chain_ids[size_t(c)]));
   }
 }
@@ -137,9 +115,19 @@ void VmcDriver<T>::set_optimizer_state(const std::vector<Vector<T>>& s) {
   for (const auto& v : s)
     if (v.size() != 0 && v.size() != ansatz_->n_params())
       throw std::invalid_argument("the optimiser state does not match the parameters");
-  first_moment_ = s[0];
-  second_moment_ = s[1];
-  sr_x_ = s[2];
+  optimizer_memory_[autodiff::state_name::first_moment] = s[0];
+  optimizer_memory_[autodiff::state_name::second_moment] = s[1];
+  preconditioner_->set_state(s[2]);
+}
+
+template <class T>
+std::vector<Vector<T>> VmcDriver<T>::optimizer_state() const {
+  auto saved = [&](const std::string& name) {
+    const auto it = optimizer_memory_.find(name);
+    return it == optimizer_memory_.end() ? Vector<T>() : it->second;
+  };
+  return {saved(autodiff::state_name::first_moment), saved(autodiff::state_name::second_moment),
+          preconditioner_->state()};
 }
 
 template <class T>
@@ -160,12 +148,12 @@ void VmcDriver<T>::sample(uint64_t pass, int per_chain, bool derivatives, bool m
     LocalEnergy<T> local(spec_.hamiltonian, sign_);
     w.reset(configs_[size_t(c)]);
     MoveCounts discarded;
-    for (int d = 0; d < spec_.discard; ++d) metropolis_sweep(w, rule_, rng, discarded);
+    for (int d = 0; d < spec_.discard; ++d) metropolis_sweep(w, *proposal_, sweep_size_, rng, discarded);
     std::vector<Flip> singles;
     std::vector<T> ratios(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) singles.emplace_back(i, -1);
     for (int k = 0; k < per_chain; ++k) {
-      metropolis_sweep(w, rule_, rng, counts_[size_t(c)]);
+      metropolis_sweep(w, *proposal_, sweep_size_, rng, counts_[size_t(c)]);
       const long row = long(c) * per_chain + k;
       eloc_[size_t(row)] = local(w);
       if (derivatives) w.log_derivatives(O_.data() + row * np);
@@ -186,14 +174,13 @@ void VmcDriver<T>::sample(uint64_t pass, int per_chain, bool derivatives, bool m
 template <class T>
 IterationStats VmcDriver<T>::step() {
   sample_step();
-  return update(spec_.chains, bool(chain_gather_));
+  return update(spec_.chains, estimator_.spread());
 }
 
 template <class T>
 void VmcDriver<T>::set_chain_gather(ChainGather<T> gather, int total_chains) {
   if (total_chains < spec_.chains) throw std::invalid_argument("the run has fewer chains than this driver");
-  chain_gather_ = std::move(gather);
-  total_chains_ = total_chains;
+  estimator_.set_chain_gather(std::move(gather), total_chains);
 }
 
 template <class T>
@@ -225,110 +212,24 @@ IterationStats VmcDriver<T>::update_from(std::vector<T> eloc, RowMatrix<T> O, Mo
 
 template <class T>
 IterationStats VmcDriver<T>::update(int chains, bool spread) {
-  // Every sum over samples is a sum of per-chain sums taken in chain order, here or (spread)
-  // over all processes: the same bits for any thread count and any split of the chains.
-  const long per = long(eloc_.size()) / chains, np = ansatz_->n_params();
-  const int threads = spec_.threads;
-  const ChainGather<T> gather = spread ? chain_gather_ : ChainGather<T>();
-  const int total = spread ? total_chains_ : chains;
-  const long ns = long(total) * per;
-  auto chain_rows = [&](long width, auto&& body) {
-    RowMatrix<T> rows(chains, width);
-    for_each_chain(chains, threads, [&](int c) { rows.row(c) = body(c); });
-    return sum_over_chains<T>(rows, gather);
-  };
-
-  // All local energies, in chain order (the gather returns every chain's row in chain order).
-  std::vector<T> all_e = eloc_;
-  if (spread) {
-    const RowMatrix<T> all = gather(Eigen::Map<const RowMatrix<T>>(eloc_.data(), chains, per));
-    if (all.rows() != total || all.cols() != per) throw std::runtime_error("gathered local energies of the wrong shape");
-    all_e.assign(all.data(), all.data() + ns);
-  }
-  const Vector<T> moves_sum = chain_rows(2, [&](int c) {
-    Vector<T> row(2);
-    row << T(double(counts_[size_t(c)].proposed)), T(double(counts_[size_t(c)].accepted));
-    return row;
-  });
-
-  IterationStats st;
-  std::vector<double> re(static_cast<size_t>(ns));
-  T mean(0);
-  for (long k = 0; k < ns; ++k) {
-    re[size_t(k)] = real_part(all_e[size_t(k)]);
-    mean += all_e[size_t(k)];
-  }
-  mean /= double(ns);
-  st.energy = chain_statistics(re, total);
-  st.energy_imag = imag_part(mean);
-  double var = 0;
-  for (const T& e : all_e) var += std::norm(e - mean);
-  st.energy.variance = var / double(ns);
-  const double proposed = real_part(moves_sum[0]), accepted = real_part(moves_sum[1]);
-  st.acceptance = proposed > 0 ? accepted / proposed : 0.0;
-  if (!std::isfinite(st.energy.mean) || !std::isfinite(st.energy.variance))
-    throw std::runtime_error("the local energies are not finite: the optimisation diverged "
-                             "(lower the learning rate or raise the diagonal shift)");
-
-  // Centred log-derivatives and the force F = <O_c^* (E_loc - <E>)>.
-  const Vector<T> Obar = chain_rows(np, [&](int c) -> Vector<T> {
-    return O_.middleRows(long(c) * per, per).colwise().sum().transpose();
-  }) / double(ns);
-  parallel_blocks(long(eloc_.size()), double(np), threads, [&](long r0, long r1) {
-    O_.middleRows(r0, r1 - r0).rowwise() -= Obar.transpose();
-  });
-  Vector<T> e(long(eloc_.size()));
-  for (long k = 0; k < e.size(); ++k) e[k] = eloc_[size_t(k)] - mean;
-  const Vector<T> force = chain_rows(np, [&](int c) -> Vector<T> {
-    return O_.middleRows(long(c) * per, per).adjoint() * e.segment(long(c) * per, per);
-  }) / double(ns);
-  // The optimisers' gradient g = 2 F (complex parameters; 2 Re F = 2 F for real ones):
-  // NetKet's convention, so that a learning rate means the same in both.
-  const Vector<T> g = 2.0 * force;
-  st.gradient_norm = g.norm();
-
-  Vector<T> p = ansatz_->parameters(), delta;
-  switch (spec_.optimizer) {
-    case Optimizer::Sgd:
-      delta = g;
-      break;
-    case Optimizer::Adam: {
-      if (first_moment_.size() != np) {
-        first_moment_ = Vector<T>::Zero(np);
-        second_moment_ = Vector<T>::Zero(np);
-      }
-      const double t = double(iteration_ + 1);
-      first_moment_ = spec_.beta1 * first_moment_ + (1 - spec_.beta1) * g;
-      second_moment_ = spec_.beta2 * second_moment_ +
-                       (1 - spec_.beta2) * g.unaryExpr([](const T& x) { return T(std::norm(x)); });
-      const double c1 = 1 - std::pow(spec_.beta1, t), c2 = 1 - std::pow(spec_.beta2, t);
-      delta = Vector<T>(np);
-      for (long k = 0; k < np; ++k)
-        delta[k] = (first_moment_[k] / c1) / (std::sqrt(real_part(second_moment_[k]) / c2) + spec_.adam_eps);
-      break;
-    }
-    case Optimizer::Sr: {
-      SrSettings sr = spec_.sr;
-      sr.threads = threads;
-      const SrSolver solver = sr.solver == SrSolver::Auto ? choose_sr_solver(ns, np) : sr.solver;
-      if (spread && solver != SrSolver::ConjugateGradient)
-        throw std::invalid_argument("the dense and kernel SR solvers need the samples of all chains");
-      SrStep<T> step = solver == SrSolver::ConjugateGradient
-                           ? solve_sr_chains<T>(O_, per, ns, g, sr, sr_x_, gather)
-                           : solve_sr<T>(O_, g, sr, sr_x_);
-      st.cg_iterations = step.iterations;
-      st.sr_residual = step.residual;
-      sr_x_ = step.x;
-      delta = std::move(step.x);
-      break;
-    }
-  }
-  p -= spec_.lr * delta;
+  const ChainReduction<T> over = estimator_.reduction(long(eloc_.size()), chains, spread);
+  const Estimate<T> estimate = estimator_.estimate(eloc_, O_, counts_, over);  // centres O_
+  const Direction<T> direction = preconditioner_->direction(O_, estimate.gradient, over);
+  Vector<T> p = ansatz_->parameters();
+  optimizer_.step(iteration_ + 1, p, direction.x, optimizer_memory_);
   if (!p.allFinite())
     throw std::runtime_error("the parameters are no longer finite: the optimisation diverged "
                              "(lower the learning rate or raise the diagonal shift)");
   ansatz_->set_parameters(p);
   ++iteration_;
+
+  IterationStats st;
+  st.energy = estimate.energy;
+  st.energy_imag = estimate.energy_imag;
+  st.acceptance = estimate.acceptance;
+  st.gradient_norm = estimate.gradient_norm;
+  st.cg_iterations = direction.iterations;
+  st.sr_residual = direction.residual;
   return st;
 }
 

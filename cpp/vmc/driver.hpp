@@ -1,7 +1,9 @@
 #pragma once
-// Variational Monte Carlo: sample |psi|^2 with many Markov chains (OpenMP over chains),
-// estimate the energy and its gradient from local energies and log-derivatives, and move the
-// parameters by SGD, Adam or stochastic reconfiguration. Every random number is addressed by
+// Variational Monte Carlo: sample |psi|^2 with many Markov chains (OpenMP over chains), then
+// one iteration is estimate -> precondition -> optimiser step: the energy and its gradient
+// from local energies and log-derivatives (vmc/estimator.hpp), a direction from the
+// gradient (vmc/preconditioner.hpp: plain or SR), and a step of SGD or Adam along it
+// (autodiff/optimizers.hpp, the network trainer's). Every random number is addressed by
 // (seed, pass, chain), and every reduction runs in a fixed order, so a run is the same for
 // any thread count, and continuing from saved parameters, chains and optimiser state gives
 // the same numbers as never stopping.
@@ -9,19 +11,27 @@
 #include <string>
 #include <vector>
 
+#include "autodiff/optimizers.hpp"
 #include "ed/hamiltonian.hpp"
 #include "lattice/lattice.hpp"
 #include "vmc/ansatz.hpp"
 #include "vmc/chain_statistics.hpp"
+#include "vmc/estimator.hpp"
 #include "vmc/local_energy.hpp"
+#include "vmc/preconditioner.hpp"
+#include "vmc/proposal.hpp"
 #include "vmc/sampler.hpp"
 #include "vmc/sr.hpp"
 
 namespace physml::vmc {
 
-enum class Optimizer { Sgd, Adam, Sr };
-Optimizer parse_optimizer(const std::string& name);
-UpdateRule parse_proposal(const std::string& name);
+// What --optimizer names (registry concept "vmc_optimizer"): a preconditioner, and the update
+// rule that steps along its direction.
+struct VmcOptimizer {
+  Preconditioning preconditioner = Preconditioning::Sr;
+  autodiff::OptimizerKind update = autodiff::OptimizerKind::Sgd;
+};
+VmcOptimizer parse_optimizer(const std::string& name);
 
 struct VmcSpec {
   SpinHamiltonian hamiltonian;
@@ -30,10 +40,10 @@ struct VmcSpec {
   bool open = false;
   AnsatzSpec ansatz;
   bool marshall = false;  // Marshall sign rule on the lattice's two sublattices
-  UpdateRule rule = UpdateRule::LocalFlip;
-  int n_up = -1;          // starting magnetization sector for exchange moves
+  ProposalFactory proposal = parse_proposal("local");
+  int n_up = -1;          // starting magnetization sector for proposals that conserve it
   int chains = 16, samples_per_chain = 63, discard = 10, sweep_size = 0;  // 0: one per site
-  Optimizer optimizer = Optimizer::Sr;
+  VmcOptimizer optimizer;
   double lr = 0.05;
   double beta1 = 0.9, beta2 = 0.999, adam_eps = 1e-8;
   SrSettings sr;
@@ -89,8 +99,9 @@ class VmcDriver {
   void set_iteration(long it) { iteration_ = it; }
   const std::vector<Config>& configs() const { return configs_; }
   void set_configs(const std::vector<Config>& c);
-  // Optimiser memory: Adam's moments, or SR's previous solution (CG's starting point).
-  std::vector<Vector<T>> optimizer_state() const { return {first_moment_, second_moment_, sr_x_}; }
+  // Optimiser memory, whichever optimiser this run uses: [Adam's first moment, Adam's second
+  // moment, SR's previous solution], each empty until used.
+  std::vector<Vector<T>> optimizer_state() const;
   void set_optimizer_state(const std::vector<Vector<T>>& s);
 
   // Local energies and log-derivatives (one row each) of given configurations (tests).
@@ -103,15 +114,18 @@ class VmcDriver {
 
   VmcSpec spec_;
   std::unique_ptr<Ansatz<T>> ansatz_;
-  MetropolisRule rule_;
+  std::unique_ptr<Proposal> proposal_;
+  int sweep_size_ = 0;  // proposals between recorded samples
   std::vector<int8_t> sign_;
   std::vector<SiteMap> translations_;
   std::vector<std::unique_ptr<Walker<T>>> walkers_;
   std::vector<Config> configs_;
   long iteration_ = 0;
-  Vector<T> first_moment_, second_moment_, sr_x_;
-  ChainGather<T> chain_gather_;
-  int total_chains_ = 0;
+
+  Estimator<T> estimator_;
+  std::unique_ptr<Preconditioner<T>> preconditioner_;
+  autodiff::Optimizer<T> optimizer_;
+  autodiff::OptimizerState<T> optimizer_memory_;
 
   // Filled by sample(): one entry (row) per sample, chain after chain.
   std::vector<T> eloc_;

@@ -1,24 +1,16 @@
 #pragma once
-// Metropolis-Hastings sampling of |psi(s)|^2 (the sampler), with the update rule separate:
-// local single-spin flips, or exchanges of two antiparallel spins on a bond, which keep the
-// magnetization. Each chain draws from its own xoshiro256** stream addressed by
+// Metropolis-Hastings sampling of |psi(s)|^2 (the sampler), with the transition rule
+// separate (vmc/proposal.hpp). Each chain draws from its own xoshiro256** stream addressed by
 // (seed, pass, chain), so a chain's samples never depend on the thread that runs it.
 #include <cstdint>
-#include <utility>
+#include <optional>
 #include <vector>
 
 #include "rng/xoshiro256.hpp"
 #include "vmc/ansatz.hpp"
+#include "vmc/proposal.hpp"
 
 namespace physml::vmc {
-
-enum class UpdateRule { LocalFlip, Exchange };
-
-struct MetropolisRule {
-  UpdateRule rule = UpdateRule::LocalFlip;
-  std::vector<std::pair<int, int>> bonds;  // exchange partners
-  int sweep_size = 0;                      // proposals between recorded samples
-};
 
 struct MoveCounts {
   long proposed = 0, accepted = 0;
@@ -26,26 +18,17 @@ struct MoveCounts {
 
 inline double uniform01(Xoshiro256& rng) { return double(rng.next() >> 11) * (1.0 / 9007199254740992.0); }
 
-// sweep_size proposals of `rule` on one chain. An exchange of two parallel spins would change
-// nothing and is not counted as a proposal.
+// `moves` proposals on one chain, each accepted with probability min(1, |psi(s')/psi(s)|^2).
 template <class T>
-void metropolis_sweep(Walker<T>& w, const MetropolisRule& rule, Xoshiro256& rng, MoveCounts& counts) {
-  const int n = int(w.config().size());
-  for (int p = 0; p < rule.sweep_size; ++p) {
-    int i, j = -1;
-    if (rule.rule == UpdateRule::Exchange) {
-      const auto& b = rule.bonds[rng.below(uint32_t(rule.bonds.size()))];
-      i = b.first;
-      j = b.second;
-      if (w.config()[size_t(i)] == w.config()[size_t(j)]) continue;
-    } else {
-      i = int(rng.below(uint32_t(n)));
-    }
-    const T r = w.ratio(i, j);
+void metropolis_sweep(Walker<T>& w, const Proposal& proposal, int moves, Xoshiro256& rng, MoveCounts& counts) {
+  for (int p = 0; p < moves; ++p) {
+    const std::optional<Flip> move = proposal.propose(w.config(), rng);
+    if (!move) continue;
+    const T r = w.ratio(move->first, move->second);
     const double prob = std::norm(r);
     ++counts.proposed;
     if (uniform01(rng) < prob) {
-      w.flip(i, j);
+      w.flip(move->first, move->second);
       ++counts.accepted;
     }
   }

@@ -234,16 +234,6 @@ SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSettings& st
 }
 
 template <class T>
-Vec<T> sum_over_chains(const RowMatrix<T>& per_chain, const ChainGather<T>& gather) {
-  const RowMatrix<T> all = gather ? gather(per_chain) : RowMatrix<T>();
-  const RowMatrix<T>& rows = gather ? all : per_chain;
-  if (gather && rows.cols() != per_chain.cols()) throw std::runtime_error("gathered chain rows of the wrong width");
-  Vec<T> out = Vec<T>::Zero(per_chain.cols());
-  for (long c = 0; c < rows.rows(); ++c) out += rows.row(c).transpose();
-  return out;
-}
-
-template <class T>
 SrStep<T> solve_sr_chains(const RowMatrix<T>& Oc, long rows_per_chain, long n_samples, const Vec<T>& g,
                           const SrSettings& st, const Vec<T>& x0, const ChainGather<T>& gather) {
   const long np = Oc.cols();
@@ -287,9 +277,6 @@ template SrStep<std::complex<double>> solve_sr_chains(const RowMatrix<std::compl
                                                       const Vec<std::complex<double>>&, const SrSettings&,
                                                       const Vec<std::complex<double>>&,
                                                       const ChainGather<std::complex<double>>&);
-template Vec<double> sum_over_chains(const RowMatrix<double>&, const ChainGather<double>&);
-template Vec<std::complex<double>> sum_over_chains(const RowMatrix<std::complex<double>>&,
-                                                   const ChainGather<std::complex<double>>&);
 
 template SrStep<double> solve_sr(const RowMatrix<double>&, const Vec<double>&, const SrSettings&, const Vec<double>&);
 template SrStep<std::complex<double>> solve_sr(const RowMatrix<std::complex<double>>&,

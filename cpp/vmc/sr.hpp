@@ -12,13 +12,11 @@
 //  - cg: the diagonal of S only, so no P x P or N_s x N_s matrix is ever formed.
 // Products run over fixed column/row blocks, so x does not depend on the thread count.
 #include <Eigen/Dense>
-#include <functional>
 #include <string>
 
-namespace physml::vmc {
+#include "vmc/chain_gather.hpp"
 
-template <class T>
-using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+namespace physml::vmc {
 
 enum class SrSolver { Auto, Dense, Kernel, ConjugateGradient };
 SrSolver parse_sr_solver(const std::string& name);
@@ -44,12 +42,6 @@ template <class T>
 SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Eigen::Matrix<T, Eigen::Dynamic, 1>& g,
                    const SrSettings& settings, const Eigen::Matrix<T, Eigen::Dynamic, 1>& x0);
 
-// Per-chain partial sums (one row per chain held here) -> the rows of every chain of the run,
-// in chain order (under MPI an all-gather). Unset: this process holds every chain. The rows
-// are then added in chain order, so every rank gets the same bits whatever the split.
-template <class T>
-using ChainGather = std::function<RowMatrix<T>(const RowMatrix<T>&)>;
-
 // The cg solver for samples spread over processes: Oc holds this process's chains
 // (rows_per_chain rows each) of n_samples in all, and every product S v is a sum of
 // per-chain products O_c^dagger (O_c v) gathered by `gather` and added in chain order. Only P-vectors per chain travel;
@@ -58,10 +50,6 @@ template <class T>
 SrStep<T> solve_sr_chains(const RowMatrix<T>& Oc, long rows_per_chain, long n_samples,
                           const Eigen::Matrix<T, Eigen::Dynamic, 1>& g, const SrSettings& settings,
                           const Eigen::Matrix<T, Eigen::Dynamic, 1>& x0, const ChainGather<T>& gather);
-
-// The sum of the rows of per_chain (gathered first when `gather` is set), in row order.
-template <class T>
-Eigen::Matrix<T, Eigen::Dynamic, 1> sum_over_chains(const RowMatrix<T>& per_chain, const ChainGather<T>& gather);
 
 // What auto picks for N_s samples and P parameters.
 SrSolver choose_sr_solver(long n_samples, long n_params);
