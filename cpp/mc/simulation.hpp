@@ -89,7 +89,7 @@ class Simulation {
   bool parallel_inside() const { return inner_; }
   // Staggered magnetization sum_i (-1)^colour(i) s_i / N: the order parameter of the
   // antiferromagnet, measured for the Ising model on two-colourable lattices.
-  bool measures_staggered() const { return model_.is_ising() && lattice_.bipartite(); }
+  bool measures_staggered() const { return has_staggered_order(model_) && lattice_.bipartite(); }
   std::vector<double> exchange_acceptance() const;
   const std::vector<double>& clusters_per_sweep() const { return clusters_per_sweep_; }
   std::vector<double> mean_cluster_size() const;
