@@ -2,6 +2,10 @@
 // Each part of the engine registers its Python functions from its own file here.
 #include <pybind11/pybind11.h>
 
+void bind_mc(pybind11::module_& m);
+void bind_linear(pybind11::module_& m);
+void bind_hopfield(pybind11::module_& m);
+void bind_rbm(pybind11::module_& m);
 void bind_registry(pybind11::module_& m);
 void bind_lattice(pybind11::module_& m);
 void bind_autodiff(pybind11::module_& m);

@@ -4,19 +4,13 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <vector>
+
+#include "mc/spin_models.hpp"
 
 namespace physml {
 
 namespace {
-
-// Probability of adding a satisfied bond to a cluster.
-double bond_probability(const Model& m, double beta) {
-  return m.is_ising() ? 1.0 - std::exp(-2.0 * beta * std::abs(m.J)) : 1.0 - std::exp(-beta * m.J);
-}
-
-inline bool satisfied(const Model& m, int8_t a, int8_t b) {
-  return m.is_ising() ? (m.J > 0 ? a == b : a != b) : a == b;
-}
 
 int32_t find_root(std::vector<int32_t>& parent, int32_t i) {
   while (parent[i] != i) {
@@ -26,7 +20,9 @@ int32_t find_root(std::vector<int32_t>& parent, int32_t i) {
   return i;
 }
 
-// Grows one ferromagnetic cluster from `seed` (already changed to `fresh`).
+// Grows one ferromagnetic cluster from `seed` (already changed to `fresh`): a bond is
+// satisfied when the neighbour still has the cluster's old value, and members already
+// carry the new one, so need no mark.
 // Written without branches on the coin flips: at T_c they are unpredictable and
 // mispredictions would cost more than the always-drawn random word. Each 64-bit
 // word serves two bonds (32 bits each; P(add) is exact to 2^-32).
@@ -58,60 +54,66 @@ int64_t grow_ferro(int8_t* __restrict s, const int32_t* __restrict neighbors,
   return size;
 }
 
-}  // namespace
-
-int64_t WolffUpdate::grow_cluster(Replica& r, const SweepContext& ctx,
-                                  std::vector<int32_t>& stack) const {
-  const Model& m = ctx.model;
-  const Lattice& lat = ctx.lattice;
-  const int z = lat.coordination();
-  int8_t* s = r.spins.data();
-  const double p_add = bond_probability(m, r.beta);
+// Antiferromagnetic clusters: members alternate in value, so "changed already" is not
+// visible in the spin; membership is marked explicitly. Members are flipped as they join.
+template <class Spin>
+int64_t grow_alternating(const Spin& spin, Replica& r, const Lattice& lat, int seed, double p_add,
+                         std::vector<int32_t>& stack, Xoshiro256& rng) {
   const uint64_t add = probability_threshold(p_add);
-  const uint32_t add32 = uint32_t(std::min<double>(std::ldexp(p_add, 32), 4294967295.0));
+  const int z = lat.coordination();
+  const int32_t* neighbors = lat.neighbors().data();
+  int8_t* s = r.spins.data();
+  stack.clear();
+  stack.push_back(seed);
+  if (r.cluster_mark.size() != size_t(lat.n_sites())) r.cluster_mark.assign(lat.n_sites(), 0);
+  if (++r.cluster_generation == 0) {  // wrapped: old marks could alias
+    std::fill(r.cluster_mark.begin(), r.cluster_mark.end(), 0);
+    r.cluster_generation = 1;
+  }
+  const uint32_t gen = r.cluster_generation;
+  r.cluster_mark[seed] = gen;
+  int64_t size = 1;
+  while (!stack.empty()) {
+    const int i = stack.back();
+    stack.pop_back();
+    const int8_t before = spin.flipped(s[i]);
+    const int32_t* nb = neighbors + size_t(i) * z;
+    for (int k = 0; k < z; ++k) {
+      const int j = nb[k];
+      // s[j] == before: the bond is unsatisfied
+      if (s[j] == before || r.cluster_mark[j] == gen || rng.next() >= add) continue;
+      r.cluster_mark[j] = gen;
+      s[j] = spin.flipped(s[j]);
+      stack.push_back(j);
+      ++size;
+    }
+  }
+  return size;
+}
+
+template <class Spin>
+int64_t grow_cluster(const Spin& spin, Replica& r, const Lattice& lat, std::vector<int32_t>& stack) {
+  int8_t* s = r.spins.data();
+  const double p_add = spin.bond_probability(r.beta);
   // Local copies: int8 stores may alias anything, and would otherwise force the
   // generator state and the table pointer through memory on every step.
   Xoshiro256 rng = r.serial;
-  const int32_t* neighbors = lat.neighbors().data();
   const int seed = int(rng.below(uint32_t(lat.n_sites())));
   const int8_t old = s[seed];
-  const int8_t fresh =
-      m.is_ising() ? int8_t(-old) : int8_t((old + 1 + rng.below(uint32_t(m.q - 1))) % m.q);
+  const int8_t fresh = spin.other_state(old, rng);
   s[seed] = fresh;
   int64_t size = 1;
-  if (m.is_ising() && m.J < 0) {
-    stack.clear();
-    stack.push_back(seed);
-    // Antiferromagnet: members alternate in sign, so "changed already" is not
-    // visible in the spin value; mark membership explicitly.
-    if (r.cluster_mark.size() != size_t(lat.n_sites())) r.cluster_mark.assign(lat.n_sites(), 0);
-    if (++r.cluster_generation == 0) {  // wrapped: old marks could alias
-      std::fill(r.cluster_mark.begin(), r.cluster_mark.end(), 0);
-      r.cluster_generation = 1;
+  if constexpr (Spin::antiferromagnetic_clusters) {
+    if (spin.clusters_alternate()) {
+      size = grow_alternating(spin, r, lat, seed, p_add, stack, rng);
+      r.serial = rng;
+      return size;
     }
-    const uint32_t gen = r.cluster_generation;
-    r.cluster_mark[seed] = gen;
-    while (!stack.empty()) {
-      const int i = stack.back();
-      stack.pop_back();
-      const int8_t before = int8_t(-s[i]);  // members flipped when they joined
-      const int32_t* nb = neighbors + size_t(i) * z;
-      for (int k = 0; k < z; ++k) {
-        const int j = nb[k];
-        if (s[j] == before || r.cluster_mark[j] == gen || rng.next() >= add) continue;
-        r.cluster_mark[j] = gen;
-        s[j] = int8_t(-s[j]);
-        stack.push_back(j);
-        ++size;
-      }
-    }
-    r.serial = rng;
-    return size;
   }
-  // Ferromagnetic Ising or Potts: a bond is satisfied when the neighbour still has
-  // the cluster's old value; members already carry the new one, so need no mark.
+  const uint32_t add32 = uint32_t(std::min<double>(std::ldexp(p_add, 32), 4294967295.0));
+  const int32_t* neighbors = lat.neighbors().data();
   if (stack.size() < size_t(lat.n_sites())) stack.resize(lat.n_sites());
-  switch (z) {  // a compile-time coordination lets the neighbour loop unroll
+  switch (lat.coordination()) {  // a compile-time coordination lets the neighbour loop unroll
     case 2: size = grow_ferro<2>(s, neighbors, stack.data(), seed, old, fresh, add32, rng); break;
     case 3: size = grow_ferro<3>(s, neighbors, stack.data(), seed, old, fresh, add32, rng); break;
     case 4: size = grow_ferro<4>(s, neighbors, stack.data(), seed, old, fresh, add32, rng); break;
@@ -122,7 +124,8 @@ int64_t WolffUpdate::grow_cluster(Replica& r, const SweepContext& ctx,
   return size;
 }
 
-SweepReport WolffUpdate::sweeps(Replica& r, const SweepContext& ctx, int64_t n) const {
+template <class Spin>
+SweepReport wolff_sweeps(const Spin& spin, Replica& r, const SweepContext& ctx, int64_t n) {
   std::vector<int32_t> stack;
   SweepReport rep;
   const int64_t N = ctx.lattice.n_sites();
@@ -134,13 +137,13 @@ SweepReport WolffUpdate::sweeps(Replica& r, const SweepContext& ctx, int64_t n) 
       const int64_t i = ctx.sweep_index + k;
       const int64_t todo = int64_t(std::floor(double(i + 1) * c)) - int64_t(std::floor(double(i) * c));
       for (int64_t cl = 0; cl < todo; ++cl) {
-        rep.cluster_sites += grow_cluster(r, ctx, stack);
+        rep.cluster_sites += grow_cluster(spin, r, ctx.lattice, stack);
         ++rep.clusters;
       }
     } else {
       int64_t flipped = 0;
       while (flipped < N) {
-        const int64_t size = grow_cluster(r, ctx, stack);
+        const int64_t size = grow_cluster(spin, r, ctx.lattice, stack);
         flipped += size;
         rep.cluster_sites += size;
         ++rep.clusters;
@@ -151,53 +154,50 @@ SweepReport WolffUpdate::sweeps(Replica& r, const SweepContext& ctx, int64_t n) 
   return rep;
 }
 
-SweepReport SwendsenWangUpdate::sweep(Replica& r, const SweepContext& ctx) const {
-  const Model& m = ctx.model;
+template <class Spin>
+SweepReport swendsen_wang_sweep(const Spin& spin, Replica& r, const SweepContext& ctx) {
   const Lattice& lat = ctx.lattice;
   int8_t* s = r.spins.data();
   const int n = lat.n_sites();
-  const double p = bond_probability(m, r.beta);
+  const double p = spin.bond_probability(r.beta);
   std::vector<int32_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   const uint32_t bond_stream = stream_id(r.id, Purpose::BondActivation);
   const auto& bonds = lat.bonds();
   for (size_t b = 0; b < bonds.size(); ++b) {
     const auto [i, j] = bonds[b];
-    if (!satisfied(m, s[i], s[j])) continue;
+    if (!spin.satisfied(s[i], s[j])) continue;
     const Counter u = draw(ctx.key, uint32_t(b), bond_stream, r.sweeps);
     if (to_unit(u[0], u[1]) < p) {
       const int32_t a = find_root(parent, i), c = find_root(parent, j);
       if (a != c) parent[a < c ? c : a] = a < c ? a : c;
     }
   }
+  // One move per cluster, drawn at its root; applying it member by member treats
+  // patterned (antiferromagnetic) clusters right, where setting one value would not.
   const uint32_t flip_stream = stream_id(r.id, Purpose::ClusterFlip);
-  std::vector<int8_t> root_value(n, -128);
+  std::vector<int8_t> move(n);
   SweepReport rep;
   for (int i = 0; i < n; ++i) {
-    const int32_t root = find_root(parent, i);
-    if (root == i) {
+    if (find_root(parent, i) == i) {
       ++rep.clusters;
-      const Counter u = draw(ctx.key, uint32_t(i), flip_stream, r.sweeps);
-      // Ising: flip with probability 1/2; Potts: any of the q states.
-      root_value[i] = m.is_ising() ? int8_t((u[0] & 1u) ? -s[i] : s[i])
-                                   : int8_t((uint64_t(u[0]) * uint32_t(m.q)) >> 32);
+      move[i] = spin.cluster_move(draw(ctx.key, uint32_t(i), flip_stream, r.sweeps)[0]);
     }
   }
-  // For antiferromagnetic Ising, a cluster is a pattern, so flip it; setting all
-  // members to one value would be wrong. Uniformly: flip iff the root flipped.
-  for (int i = 0; i < n; ++i) {
-    const int32_t root = find_root(parent, i);
-    if (m.is_ising()) {
-      if (root_value[root] != s[root] && i != root) s[i] = int8_t(-s[i]);
-    } else {
-      s[i] = root_value[root];
-    }
-  }
-  for (int i = 0; i < n; ++i)
-    if (m.is_ising() && find_root(parent, i) == i) s[i] = root_value[i];
+  for (int i = 0; i < n; ++i) s[i] = spin.moved(s[i], move[find_root(parent, i)]);
   rep.cluster_sites = n;
   ++r.sweeps;
   return rep;
+}
+
+}  // namespace
+
+SweepReport WolffUpdate::sweeps(Replica& r, const SweepContext& ctx, int64_t n) const {
+  return with_spin_model(ctx.model, [&](auto spin) { return wolff_sweeps(spin, r, ctx, n); });
+}
+
+SweepReport SwendsenWangUpdate::sweep(Replica& r, const SweepContext& ctx) const {
+  return with_spin_model(ctx.model, [&](auto spin) { return swendsen_wang_sweep(spin, r, ctx); });
 }
 
 }  // namespace physml

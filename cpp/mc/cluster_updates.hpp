@@ -1,8 +1,6 @@
 #pragma once
 // Fortuin-Kasteleyn cluster updates. Both need h = 0. For Ising any sign of J
 // works (a bond is "satisfied" when s_i s_j J > 0); for Potts J must be > 0.
-#include <vector>
-
 #include "mc/update_rule.hpp"
 
 namespace physml {
@@ -13,9 +11,6 @@ class WolffUpdate : public UpdateRule {
   bool adaptive_sweep() const override { return true; }
   SweepReport sweep(Replica& r, const SweepContext& ctx) const override { return sweeps(r, ctx, 1); }
   SweepReport sweeps(Replica& r, const SweepContext& ctx, int64_t n) const override;
-
- private:
-  int64_t grow_cluster(Replica& r, const SweepContext& ctx, std::vector<int32_t>& stack) const;
 };
 
 class SwendsenWangUpdate : public UpdateRule {

@@ -4,8 +4,43 @@
 #include <map>
 #include <stdexcept>
 #include <utility>
+#include <vector>
+
+#include "mc/spin_energy.hpp"
+#include "mc/spin_models.hpp"
 
 namespace physml {
+
+namespace {
+
+// Number of configurations of each (bond_sum, field_sum, order parameter): exact integer
+// keys, so every temperature is summed from the same counts.
+using DensityOfStates = std::map<std::pair<std::pair<int64_t, int64_t>, double>, double>;
+
+template <class Spin>
+DensityOfStates density_of_states(const Lattice& lat, const Spin& spin, int64_t total) {
+  const int N = lat.n_sites();
+  const int q = spin.n_states();
+  DensityOfStates dos;
+  std::vector<int8_t> s(N, spin.state(0));
+  std::vector<int> digit(N, 0);
+  for (int64_t idx = 0; idx < total; ++idx) {
+    const EnergyParts p = energy_parts(lat, spin, s.data());
+    const double m = spin.order_parameter(s.data(), N);
+    dos[{{p.bond_sum, p.field_sum}, m}] += 1.0;
+    for (int i = 0; i < N; ++i) {  // odometer increment
+      if (++digit[i] < q) {
+        s[i] = spin.state(digit[i]);
+        break;
+      }
+      digit[i] = 0;
+      s[i] = spin.state(0);
+    }
+  }
+  return dos;
+}
+
+}  // namespace
 
 ExactThermo exact_enumeration(const Lattice& lat, const Model& model,
                               const std::vector<double>& temperatures) {
@@ -13,24 +48,8 @@ ExactThermo exact_enumeration(const Lattice& lat, const Model& model,
   const int q = model.n_states();
   const double states = std::pow(double(q), N);
   if (states > double(1 << 26)) throw std::invalid_argument("too many configurations to enumerate");
-  // Density of states over (energy parts, magnetization): exact integer keys.
-  std::map<std::pair<std::pair<int64_t, int64_t>, double>, double> dos;
-  std::vector<int8_t> s(N, model.is_ising() ? -1 : 0);
-  std::vector<int> digit(N, 0);
-  const int64_t total = int64_t(states);
-  for (int64_t idx = 0; idx < total; ++idx) {
-    const EnergyParts p = energy_parts(lat, model, s.data());
-    const double m = magnetization(lat, model, s.data());
-    dos[{{p.bond_sum, p.field_sum}, m}] += 1.0;
-    for (int i = 0; i < N; ++i) {  // odometer increment
-      if (++digit[i] < q) {
-        s[i] = model.is_ising() ? 1 : int8_t(digit[i]);
-        break;
-      }
-      digit[i] = 0;
-      s[i] = model.is_ising() ? -1 : 0;
-    }
-  }
+  const DensityOfStates dos = with_spin_model(
+      model, [&](auto spin) { return density_of_states(lat, spin, int64_t(states)); });
   ExactThermo out;
   for (double T : temperatures) {
     const double beta = 1.0 / T;

@@ -1,5 +1,6 @@
 #pragma once
-// Classical spin Hamiltonians on a Lattice.
+// Classical spin Hamiltonians on a Lattice. What the algorithms know of each model is
+// its trait (mc/spin_models.hpp); Model is the run-time handle they are picked by.
 //   Ising:  H = -J sum_<ij> s_i s_j - h sum_i s_i,            s = +-1
 //   Potts:  H = -J sum_<ij> delta(s_i, s_j) - h sum_i delta(s_i, 0),  s = 0..q-1
 // J > 0 is ferromagnetic. Configurations are int8 arrays in site order.
@@ -22,8 +23,8 @@ struct Model {
   int q = 2;
 
   bool is_ising() const { return kind == ModelKind::Ising; }
-  // Number of states of one spin.
-  int n_states() const { return is_ising() ? 2 : q; }
+  // Number of states of one spin (from the model's trait).
+  int n_states() const;
 };
 
 // A registered model (mc/model.cpp) from its couplings.
@@ -46,5 +47,10 @@ double energy(const Lattice& lat, const Model& model, const int8_t* spins);
 // Magnetization per site: m = sum s / N for Ising (signed); for Potts the
 // order parameter (q * max_k n_k / N - 1) / (q - 1), in [0, 1].
 double magnetization(const Lattice& lat, const Model& model, const int8_t* spins);
+
+// Whether the model orders antiferromagnetically in sum_i (-1)^colour(i) s_i / N (Ising),
+// and that staggered magnetization on a two-colourable lattice (0 for other models).
+bool has_staggered_order(const Model& model);
+double staggered_magnetization(const Lattice& lat, const Model& model, const int8_t* spins);
 
 }  // namespace physml

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "mc/checkerboard_square.hpp"
+#include "mc/spin_models.hpp"
 
 namespace physml {
 
@@ -17,6 +18,15 @@ constexpr double kClusterWindow = 100.0;
 Key simulation_key(uint64_t seed, int L) {
   // Different sizes from one --seed must not share random numbers.
   return make_key(splitmix64(seed) ^ (uint64_t(L) * 0xD1B54A32D192ED03ull));
+}
+
+// Random states come from (site, replica), so they do not depend on the temperature grid.
+template <class Spin>
+void initial_spins(const Spin& spin, bool ordered, const Key& key, uint32_t replica,
+                   std::vector<int8_t>& spins) {
+  const uint32_t stream = stream_id(replica, Purpose::Initial);
+  for (size_t i = 0; i < spins.size(); ++i)
+    spins[i] = ordered ? spin.ordered() : spin.random(draw(key, uint32_t(i), stream, 0)[0]);
 }
 
 void check_temperatures(const std::vector<double>& ts) {
@@ -68,13 +78,9 @@ Simulation::Simulation(const SimulationSpec& spec)
     rep.beta = betas_[r];
     rep.serial = Xoshiro256(key_, stream_id(rep.id, Purpose::Cluster));
     rep.spins.resize(N);
-    for (int i = 0; i < N; ++i) {
-      const uint32_t u = draw(key_, uint32_t(i), stream_id(rep.id, Purpose::Initial), 0)[0];
-      if (spec.init == "ordered")
-        rep.spins[i] = model_.is_ising() ? 1 : 0;
-      else
-        rep.spins[i] = model_.is_ising() ? ((u & 1u) ? 1 : -1) : int8_t((uint64_t(u) * model_.q) >> 32);
-    }
+    with_spin_model(model_, [&](auto spin) {
+      initial_spins(spin, spec.init == "ordered", key_, rep.id, rep.spins);
+    });
     if (fast) {
       rep.fast = std::make_unique<SquareCheckerboard>(spec.L, key_, rep.id);
       rep.fast->load(rep.spins.data());
@@ -239,12 +245,7 @@ void Simulation::record(int slot, MeasureBlock& out, int mi, bool snapshot, int 
   } else {
     e = energy(lattice_, model_, rep.spins.data()) / N;
     m = magnetization(lattice_, model_, rep.spins.data());
-    if (staggered) {
-      const int32_t* colour = lattice_.colors().data();
-      int64_t sum = 0;
-      for (int i = 0; i < N; ++i) sum += colour[i] ? -rep.spins[i] : rep.spins[i];
-      ms = double(sum) / N;
-    }
+    if (staggered) ms = staggered_magnetization(lattice_, model_, rep.spins.data());
   }
   out.e[size_t(slot) * out.n_meas + mi] = e;
   out.m[size_t(slot) * out.n_meas + mi] = m;

@@ -62,6 +62,28 @@ struct SimulationState {
   std::vector<int8_t> best_config;
 };
 
+// visit(name, field) for every field of a state (const or not), in checkpoint order, under
+// its checkpoint name: what stores a state to a file or reads it back walks this list.
+template <class State, class Visit>
+void for_each_field(State& s, Visit&& visit) {
+  visit("spins", s.spins);
+  visit("lanes", s.lanes);
+  visit("sweeps", s.sweeps);
+  visit("serial", s.serial);
+  visit("replica_of_slot", s.replica_of_slot);
+  visit("exchange_stream", s.exchange_stream);
+  visit("exchange_attempts", s.exchange_attempts);
+  visit("exchange_accepts", s.exchange_accepts);
+  visit("clusters_per_sweep", s.clusters_per_sweep);
+  visit("cluster_sweeps", s.cluster_sweeps);
+  visit("cluster_count_avg", s.cluster_count_avg);
+  visit("cluster_sites_avg", s.cluster_sites_avg);
+  visit("counters", s.counters);
+  visit("betas", s.betas);
+  visit("best_energy", s.best_energy);
+  visit("best_config", s.best_config);
+}
+
 class Simulation {
  public:
   explicit Simulation(const SimulationSpec& spec);
@@ -89,7 +111,7 @@ class Simulation {
   bool parallel_inside() const { return inner_; }
   // Staggered magnetization sum_i (-1)^colour(i) s_i / N: the order parameter of the
   // antiferromagnet, measured for the Ising model on two-colourable lattices.
-  bool measures_staggered() const { return model_.is_ising() && lattice_.bipartite(); }
+  bool measures_staggered() const { return has_staggered_order(model_) && lattice_.bipartite(); }
   std::vector<double> exchange_acceptance() const;
   const std::vector<double>& clusters_per_sweep() const { return clusters_per_sweep_; }
   std::vector<double> mean_cluster_size() const;

@@ -4,6 +4,7 @@
 
 #include "mc/cluster_updates.hpp"
 #include "mc/local_updates.hpp"
+#include "mc/spin_models.hpp"
 
 namespace physml {
 
@@ -21,13 +22,16 @@ Description rule(const std::string& name, const std::string& summary, bool clust
   return d;
 }
 
-// Cluster moves rest on the Fortuin-Kasteleyn bond representation: no field, and for the
-// Potts model only ferromagnetic bonds.
+// Cluster moves rest on the Fortuin-Kasteleyn bond representation: no field, and only
+// ferromagnetic bonds where a model has no antiferromagnetic clusters (Potts).
 void check_clusters(const std::string& name, const Model& model) {
   if (model.h != 0.0)
     throw std::invalid_argument("--algorithm " + name + " needs h = 0 (use metropolis or heatbath in a field)");
-  if (!model.is_ising() && model.J <= 0.0)
-    throw std::invalid_argument("--algorithm " + name + " needs J > 0 for the Potts model");
+  with_spin_model(model, [&](auto spin) {
+    using Spin = decltype(spin);
+    if (!Spin::antiferromagnetic_clusters && model.J <= 0.0)
+      throw std::invalid_argument("--algorithm " + name + " needs J > 0 for the " + Spin::proper_name + " model");
+  });
   if (model.J == 0.0) throw std::invalid_argument("--algorithm " + name + " needs J != 0");
 }
 

@@ -96,6 +96,20 @@ double log_sum_exp(const std::vector<double>& x) {
 
 }  // namespace
 
+Rbm make_rbm(const Eigen::MatrixXd& W, const Eigen::VectorXd& b, const Eigen::VectorXd& c,
+             bool plus_minus) {
+  if (b.size() != W.rows() || c.size() != W.cols())
+    throw std::invalid_argument("RBM biases do not match the weight matrix");
+  if (!W.allFinite() || !b.allFinite() || !c.allFinite())
+    throw std::invalid_argument("RBM parameters contain NaN or infinite values");
+  Rbm m;
+  m.W = W;
+  m.b = b;
+  m.c = c;
+  m.plus_minus = plus_minus;
+  return m;
+}
+
 Rbm train_rbm(const Eigen::MatrixXd& data, const RbmTraining& opt, bool pm) {
   check_data(data, pm);
   if (opt.hidden < 1 || opt.cd_k < 1 || opt.epochs < 0 || opt.batch_size < 1)
@@ -285,6 +299,13 @@ LogEstimate ais_log_partition(const Rbm& m, int runs, int n_betas, uint64_t seed
   }
   var /= double(runs - 1);
   return {log_za + lme, std::sqrt(var / runs)};
+}
+
+LogEstimate log_partition(const Rbm& m, const std::string& method, int runs, int betas,
+                          uint64_t seed, int threads) {
+  if (method == "exact") return {exact_log_partition(m), 0.0};
+  if (method != "ais") throw std::invalid_argument("method must be exact or ais");
+  return ais_log_partition(m, runs, betas, seed, threads);
 }
 
 double pseudo_log_likelihood(const Rbm& m, const Eigen::MatrixXd& V, uint64_t seed) {

@@ -7,6 +7,7 @@
 // model does not depend on the thread count.
 #include <Eigen/Dense>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace physml {
@@ -20,6 +21,11 @@ struct Rbm {
   int n_visible() const { return int(W.rows()); }
   int n_hidden() const { return int(W.cols()); }
 };
+
+// An RBM from stored parameters; throws std::invalid_argument when the biases do not
+// match W or a value is not finite (a damaged file must not reach the samplers).
+Rbm make_rbm(const Eigen::MatrixXd& W, const Eigen::VectorXd& b, const Eigen::VectorXd& c,
+             bool plus_minus);
 
 struct RbmTraining {
   int hidden = 64, cd_k = 1, epochs = 10, batch_size = 10;
@@ -45,6 +51,10 @@ struct LogEstimate {
 // AIS estimate of log Z with `runs` chains and `betas` intermediate distributions, from a
 // base model with the same visible biases and no couplings.
 LogEstimate ais_log_partition(const Rbm& m, int runs, int betas, uint64_t seed, int threads);
+
+// log Z by method "exact" (error 0) or "ais" (runs, betas, seed and threads as above).
+LogEstimate log_partition(const Rbm& m, const std::string& method, int runs, int betas,
+                          uint64_t seed, int threads);
 
 // Mean pseudo-log-likelihood (scikit-learn's definition: N log sigma(F(v~) - F(v)) with one
 // randomly chosen unit of v flipped), drawing the flipped unit from the seed.
