@@ -3,6 +3,7 @@ stored configuration and the bond list, for every lattice, model and update path
 import numpy as np
 import pytest
 
+from conftest import lattice_energy
 from physml_cli import _engine
 
 CASES = [(m, lat, L, alg, q, h)
@@ -14,18 +15,7 @@ CASES = [(m, lat, L, alg, q, h)
 
 
 def recompute(model, lattice, L, J, h, q, cfg):
-    lat = _engine.Lattice(lattice, L)
-    i, j = lat.bonds[:, 0], lat.bonds[:, 1]
-    s = cfg.astype(np.int64)
-    n = lat.n_sites
-    if model == "ising":
-        e = (-J * (s[:, i] * s[:, j]).sum(1) - h * s.sum(1)) / n
-        m = s.sum(1) / n
-    else:
-        e = (-J * (s[:, i] == s[:, j]).sum(1) - h * (s == 0).sum(1)) / n
-        counts = np.stack([(s == k).sum(1) for k in range(q)], 1)
-        m = (q * counts.max(1) / n - 1) / (q - 1)
-    return e, m
+    return lattice_energy(model, q, _engine.Lattice(lattice, L), J, h, cfg)
 
 
 @pytest.mark.parametrize("model,lattice,L,alg,q,h", CASES)

@@ -8,7 +8,7 @@ from physml_cli import _engine, registry
 from physml_cli.cli import cli
 
 CONCEPTS = {"lattice", "model", "update_rule", "hamiltonian", "ansatz", "vmc_proposal",
-            "vmc_optimizer", "sr_solver", "linear_model"}
+            "vmc_optimizer", "sr_solver", "linear_model", "optimizer", "hopfield_rule"}
 
 
 def test_every_concept_is_registered_with_descriptions():
@@ -29,6 +29,10 @@ def test_click_choices_come_from_the_registry():
     assert tuple(option(sim, "model").type.choices) == registry.names("model")
     assert tuple(option(sim, "lattice").type.choices) == registry.names("lattice")
     assert tuple(option(sim, "algorithm").type.choices) == registry.names("update_rule")
+    rule = option(cli.commands["hopfield"].commands["capacity"], "rule")
+    assert tuple(rule.type.choices) == registry.names("hopfield_rule")
+    for name in registry.names("optimizer"):
+        assert name in option(cli.commands["train"].commands["mlp"], "optimizer").help
     vmc = cli.commands["vmc"]
     for name in registry.names("ansatz"):
         assert name in option(vmc, "ansatz").help

@@ -6,6 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
+from conftest import lattice_energy
 from physml_cli import _engine
 
 LATTICES = [("chain", 2), ("chain", 7), ("square", 2), ("square", 5), ("triangular", 3),
@@ -17,18 +18,7 @@ def states(model, q):
     return np.array([-1, 1]) if model == "ising" else np.arange(q)
 
 
-def brute_force(model, q, lat, J, h, s):
-    i, j = lat.bonds[:, 0], lat.bonds[:, 1]
-    s = s.astype(np.int64)
-    n = lat.n_sites
-    if model == "ising":
-        e = (-J * (s[:, i] * s[:, j]).sum(1) - h * s.sum(1)) / n
-        m = s.sum(1) / n
-    else:
-        e = (-J * (s[:, i] == s[:, j]).sum(1) - h * (s == 0).sum(1)) / n
-        counts = np.stack([(s == k).sum(1) for k in range(q)], 1)
-        m = (q * counts.max(1) / n - 1) / (q - 1)
-    return e, m
+brute_force = lattice_energy
 
 
 def test_every_registered_model_is_covered():

@@ -4,16 +4,26 @@
 #include <complex>
 #include <stdexcept>
 
+#include "registry/registry.hpp"
+
 namespace physml::autodiff {
 
+namespace {
+
+const bool registered = [] {
+  auto& r = registry::Registry<OptimizerKind>::instance();
+  r.add({"optimizer", "sgd", "plain gradient descent"}, OptimizerKind::Sgd);
+  r.add({"optimizer", "momentum", "heavy-ball momentum (--momentum)"}, OptimizerKind::Momentum);
+  r.add({"optimizer", "nesterov", "Nesterov momentum"}, OptimizerKind::Nesterov);
+  r.add({"optimizer", "adam", "Adam (Kingma and Ba)"}, OptimizerKind::Adam);
+  r.add({"optimizer", "adamw", "Adam with decoupled weight decay"}, OptimizerKind::AdamW);
+  return true;
+}();
+
+}  // namespace
+
 OptimizerKind parse_optimizer(const std::string& name) {
-  if (name == "sgd") return OptimizerKind::Sgd;
-  if (name == "momentum") return OptimizerKind::Momentum;
-  if (name == "nesterov") return OptimizerKind::Nesterov;
-  if (name == "adam") return OptimizerKind::Adam;
-  if (name == "adamw") return OptimizerKind::AdamW;
-  throw std::invalid_argument("unknown optimizer '" + name +
-                              "' (choose sgd, momentum, nesterov, adam, adamw)");
+  return registry::Registry<OptimizerKind>::instance().get(name, "optimizer");
 }
 
 namespace {

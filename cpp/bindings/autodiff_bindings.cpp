@@ -9,6 +9,7 @@
 #include "bindings/bindings.hpp"
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 using namespace physml::autodiff;
 
 namespace {
@@ -118,14 +119,10 @@ void bind_autodiff(py::module_& m) {
             py::gil_scoped_release release;
             h = train(net, Xt, yt, Xv, yv, opt);
           }
-          py::dict d;
-          d["params"] = parameter_list(net);
-          d["train_loss"] = h.train_loss;
-          d["train_score"] = h.train_score;
-          d["val_loss"] = h.val_loss;
-          d["val_score"] = h.val_score;
-          d["best_epoch"] = h.best_epoch;
-          d["stopped_early"] = h.stopped_early;
+          py::dict d("params"_a = parameter_list(net), "train_loss"_a = h.train_loss,
+                       "train_score"_a = h.train_score, "val_loss"_a = h.val_loss,
+                       "val_score"_a = h.val_score, "best_epoch"_a = h.best_epoch,
+                       "stopped_early"_a = h.stopped_early);
           return d;
         },
         py::arg("X"), py::arg("y"), py::arg("X_val"), py::arg("y_val"), py::arg("architecture"),

@@ -9,6 +9,7 @@
 #include "hopfield/hopfield.hpp"
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 using namespace physml;
 using namespace physml::bindings;
 
@@ -67,10 +68,7 @@ void bind_hopfield(py::module_& m) {
             py::gil_scoped_release release;
             r = hopfield_recall(W, s.data(), synchronous, temperature, max_sweeps, seed, stream);
           }
-          py::dict d;
-          d["state"] = to_array(r.state);
-          d["sweeps"] = r.sweeps;
-          d["converged"] = r.converged;
+          py::dict d("state"_a = to_array(r.state), "sweeps"_a = r.sweeps, "converged"_a = r.converged);
           return d;
         },
         py::arg("W"), py::arg("state"), py::arg("synchronous") = false,

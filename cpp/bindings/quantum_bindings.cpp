@@ -7,6 +7,7 @@
 #include "ed/exact.hpp"
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 using namespace physml;
 
 SpinHamiltonian hamiltonian(const std::string& name, const std::string& lattice, int L, double J,
@@ -26,15 +27,9 @@ void bind_quantum(py::module_& m) {
             py::gil_scoped_release release;
             r = exact_ground_state(H, n_up, levels, tol, max_iter, seed, threads);
           }
-          py::dict d;
-          d["energies"] = r.energies;
-          d["zz"] = r.zz;
-          d["x"] = r.x;
-          d["dimension"] = r.dimension;
-          d["iterations"] = r.iterations;
-          d["converged"] = r.converged;
-          d["n_sites"] = H.n_sites;
-          d["n_bonds"] = H.bonds.size();
+          py::dict d("energies"_a = r.energies, "zz"_a = r.zz, "x"_a = r.x, "dimension"_a = r.dimension,
+                       "iterations"_a = r.iterations, "converged"_a = r.converged, "n_sites"_a = H.n_sites,
+                       "n_bonds"_a = H.bonds.size());
           return d;
         },
         py::arg("hamiltonian"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0, py::arg("h") = 1.0,

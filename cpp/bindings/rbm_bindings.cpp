@@ -7,6 +7,7 @@
 #include "rbm/rbm.hpp"
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 using namespace physml;
 
 void bind_rbm(py::module_& m) {
@@ -23,10 +24,7 @@ void bind_rbm(py::module_& m) {
             py::gil_scoped_release release;
             r = train_rbm(data, opt, plus_minus);
           }
-          py::dict d;
-          d["W"] = r.W;
-          d["b_visible"] = r.b;
-          d["b_hidden"] = r.c;
+          py::dict d("W"_a = r.W, "b_visible"_a = r.b, "b_hidden"_a = r.c);
           return d;
         },
         py::arg("data"), py::arg("hidden") = 64, py::arg("cd_k") = 1, py::arg("epochs") = 10,

@@ -6,6 +6,7 @@
 #include "registry/registry.hpp"
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 using namespace physml;
 
 void bind_registry(py::module_& m) {
@@ -14,21 +15,12 @@ void bind_registry(py::module_& m) {
     for (const registry::Description& d : registry::catalog()) {
       py::list params;
       for (const registry::Parameter& p : d.parameters) {
-        py::dict q;
-        q["name"] = p.name;
-        q["type"] = p.type;
-        q["help"] = p.help;
-        q["min"] = p.min;
-        q["max"] = p.max;
-        q["min_inclusive"] = p.min_inclusive;
+        py::dict q("name"_a = p.name, "type"_a = p.type, "help"_a = p.help, "min"_a = p.min,
+                     "max"_a = p.max, "min_inclusive"_a = p.min_inclusive);
         params.append(q);
       }
-      py::dict e;
-      e["name"] = d.name;
-      e["summary"] = d.summary;
-      e["parameters"] = params;
-      e["capabilities"] = d.capabilities;
-      e["facts"] = d.facts;
+      py::dict e("name"_a = d.name, "summary"_a = d.summary, "parameters"_a = params,
+                   "capabilities"_a = d.capabilities, "facts"_a = d.facts);
       if (!out.contains(d.concept)) out[py::str(d.concept)] = py::list();
       out[py::str(d.concept)].cast<py::list>().append(e);
     }

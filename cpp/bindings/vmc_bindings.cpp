@@ -10,17 +10,14 @@
 #include "vmc/driver.hpp"
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 using namespace physml;
 using namespace physml::vmc;
 
 namespace {
 
 py::dict stats_dict(const ChainStatistics& s) {
-  py::dict d;
-  d["mean"] = s.mean;
-  d["error"] = s.error;
-  d["variance"] = s.variance;
-  d["rhat"] = s.rhat;
+  py::dict d("mean"_a = s.mean, "error"_a = s.error, "variance"_a = s.variance, "rhat"_a = s.rhat);
   return d;
 }
 
@@ -32,16 +29,11 @@ std::vector<Config> configs_from(const py::array_t<int8_t, py::array::c_style | 
 }
 
 py::dict iteration_dict(const IterationStats& st) {
-  py::dict out;
-  out["energy"] = st.energy.mean;
-  out["energy_err"] = st.energy.error;
-  out["variance"] = st.energy.variance;
-  out["rhat"] = st.energy.rhat;
-  out["energy_imag"] = st.energy_imag;
-  out["acceptance"] = st.acceptance;
-  out["cg_iterations"] = st.cg_iterations;
-  out["sr_residual"] = st.sr_residual;
-  out["gradient_norm"] = st.gradient_norm;
+  py::dict out("energy"_a = st.energy.mean, "energy_err"_a = st.energy.error,
+               "variance"_a = st.energy.variance, "rhat"_a = st.energy.rhat,
+               "energy_imag"_a = st.energy_imag, "acceptance"_a = st.acceptance,
+               "cg_iterations"_a = st.cg_iterations, "sr_residual"_a = st.sr_residual,
+               "gradient_norm"_a = st.gradient_norm);
   return out;
 }
 
@@ -148,16 +140,10 @@ void bind_driver(py::module_& m, const char* name) {
                py::gil_scoped_release release;
                r = d.measure(per_chain);
              }
-             py::dict out;
-             out["energy"] = stats_dict(r.energy);
-             out["m"] = stats_dict(r.m);
-             out["m_abs"] = stats_dict(r.m_abs);
-             out["m2"] = stats_dict(r.m2);
-             out["sx"] = stats_dict(r.sx);
-             out["energy_imag"] = r.energy_imag;
-             out["acceptance"] = r.acceptance;
-             out["zz"] = r.zz;
-             out["samples"] = r.samples;
+             py::dict out("energy"_a = stats_dict(r.energy), "m"_a = stats_dict(r.m),
+                          "m_abs"_a = stats_dict(r.m_abs), "m2"_a = stats_dict(r.m2),
+                          "sx"_a = stats_dict(r.sx), "energy_imag"_a = r.energy_imag,
+                          "acceptance"_a = r.acceptance, "zz"_a = r.zz, "samples"_a = r.samples);
              return out;
            },
            py::arg("samples_per_chain"), "Fresh samples with the current parameters: energy and observables.")
@@ -200,11 +186,8 @@ void bind_sr(py::module_& m) {
           s.max_iter = max_iter;
           s.threads = threads;
           const SrStep<T> r = solve_sr<T>(Oc, g, s, Eigen::Matrix<T, Eigen::Dynamic, 1>());
-          py::dict d;
-          d["x"] = r.x;
-          d["method"] = r.method;
-          d["iterations"] = r.iterations;
-          d["residual"] = r.residual;
+          py::dict d("x"_a = r.x, "method"_a = r.method, "iterations"_a = r.iterations,
+                       "residual"_a = r.residual);
           return d;
         },
         py::arg("O"), py::arg("g"), py::arg("diag_shift"), py::arg("solver") = "auto", py::arg("tol") = 1e-10,

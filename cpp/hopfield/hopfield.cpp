@@ -5,17 +5,27 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "registry/registry.hpp"
 #include "rng/philox.hpp"
 #include "rng/xoshiro256.hpp"
 
 namespace physml {
 
+namespace {
+
+const bool registered = [] {
+  auto& r = registry::Registry<HopfieldRule>::instance();
+  r.add({"hopfield_rule", "hebbian", "Hebb: W = X^T X / N, no self-coupling"}, HopfieldRule::Hebbian);
+  r.add({"hopfield_rule", "pseudoinverse", "projection onto the patterns (stores up to N independent ones)"},
+        HopfieldRule::PseudoInverse);
+  r.add({"hopfield_rule", "storkey", "Storkey's incremental, local rule"}, HopfieldRule::Storkey);
+  return true;
+}();
+
+}  // namespace
+
 HopfieldRule parse_hopfield_rule(const std::string& name) {
-  if (name == "hebbian") return HopfieldRule::Hebbian;
-  if (name == "pseudoinverse") return HopfieldRule::PseudoInverse;
-  if (name == "storkey") return HopfieldRule::Storkey;
-  throw std::invalid_argument("unknown learning rule '" + name +
-                              "' (choose hebbian, pseudoinverse, storkey)");
+  return registry::Registry<HopfieldRule>::instance().get(name, "learning rule");
 }
 
 namespace {

@@ -1,7 +1,6 @@
 #include "vmc/driver.hpp"
 
 #include <cmath>
-#include <map>
 #include <stdexcept>
 
 #include "vmc/for_each_chain.hpp"
@@ -10,24 +9,14 @@ namespace physml::vmc {
 
 namespace {
 
-registry::Description described(const std::string& concept, const std::string& name, const std::string& summary,
-                                std::map<std::string, bool> capabilities = {}) {
-  registry::Description d;
-  d.concept = concept;
-  d.name = name;
-  d.summary = summary;
-  d.capabilities = std::move(capabilities);
-  return d;
-}
-
 const bool registered = [] {
   using autodiff::OptimizerKind;
   auto& opt = registry::Registry<VmcOptimizer>::instance();
-  opt.add(described("vmc_optimizer", "sgd", "plain gradient descent on the energy"),
+  opt.add({"vmc_optimizer", "sgd", "plain gradient descent on the energy"},
           {Preconditioning::Identity, OptimizerKind::Sgd});
-  opt.add(described("vmc_optimizer", "adam", "Adam on the energy gradient"),
+  opt.add({"vmc_optimizer", "adam", "Adam on the energy gradient"},
           {Preconditioning::Identity, OptimizerKind::Adam});
-  opt.add(described("vmc_optimizer", "sr", "stochastic reconfiguration (natural gradient)"),
+  opt.add({"vmc_optimizer", "sr", "stochastic reconfiguration (natural gradient)"},
           {Preconditioning::Sr, OptimizerKind::Sgd});
   return true;
 }();
@@ -148,12 +137,12 @@ void VmcDriver<T>::sample(uint64_t pass, int per_chain, bool derivatives, bool m
     LocalEnergy<T> local(spec_.hamiltonian, sign_);
     w.reset(configs_[size_t(c)]);
     MoveCounts discarded;
-    for (int d = 0; d < spec_.discard; ++d) metropolis_sweep(w, *proposal_, sweep_size_, rng, discarded);
+    for (int d = 0; d < spec_.discard; ++d) proposal_->sweep(w, sweep_size_, rng, discarded);
     std::vector<Flip> singles;
     std::vector<T> ratios(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) singles.emplace_back(i, -1);
     for (int k = 0; k < per_chain; ++k) {
-      metropolis_sweep(w, *proposal_, sweep_size_, rng, counts_[size_t(c)]);
+      proposal_->sweep(w, sweep_size_, rng, counts_[size_t(c)]);
       const long row = long(c) * per_chain + k;
       eloc_[size_t(row)] = local(w);
       if (derivatives) w.log_derivatives(O_.data() + row * np);

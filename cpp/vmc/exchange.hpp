@@ -9,11 +9,15 @@
 
 namespace physml::vmc {
 
-class Exchange final : public Proposal {
+class Exchange final : public TransitionRule<Exchange> {
  public:
   explicit Exchange(const SpinHamiltonian& h);
   // A drawn pair of parallel spins is no move.
-  std::optional<Flip> propose(const Config& s, Xoshiro256& rng) const override;
+  std::optional<Flip> propose(const Config& s, Xoshiro256& rng) const override {
+    const auto& [i, j] = pairs_[rng.below(uint32_t(pairs_.size()))];
+    if (s[size_t(i)] == s[size_t(j)]) return std::nullopt;
+    return Flip(i, j);
+  }
   bool conserves_sz() const override { return true; }
 
  private:

@@ -5,9 +5,11 @@
 
 namespace physml::vmc {
 
-class LocalFlip final : public Proposal {
+class LocalFlip final : public TransitionRule<LocalFlip> {
  public:
-  std::optional<Flip> propose(const Config& s, Xoshiro256& rng) const override;
+  std::optional<Flip> propose(const Config& s, Xoshiro256& rng) const override {
+    return Flip(int(rng.below(uint32_t(s.size()))), -1);
+  }
   bool conserves_sz() const override { return false; }
 };
 

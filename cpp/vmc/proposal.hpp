@@ -12,6 +12,7 @@
 #include "ed/hamiltonian.hpp"
 #include "rng/xoshiro256.hpp"
 #include "vmc/ansatz.hpp"
+#include "vmc/metropolis.hpp"
 
 namespace physml::vmc {
 
@@ -23,6 +24,22 @@ class Proposal {
   virtual std::optional<Flip> propose(const Config& s, Xoshiro256& rng) const = 0;
   // Whether every move keeps the magnetization, so a chain stays in the sector it starts in.
   virtual bool conserves_sz() const = 0;
+  // `moves` Metropolis steps of one chain (vmc/metropolis.hpp).
+  virtual void sweep(Walker<double>& w, int moves, Xoshiro256& rng, MoveCounts& counts) const = 0;
+  virtual void sweep(Walker<std::complex<double>>& w, int moves, Xoshiro256& rng, MoveCounts& counts) const = 0;
+};
+
+// A concrete rule derives from TransitionRule<itself> and defines propose() inline: its sweeps
+// then run the Metropolis loop with the proposal inlined.
+template <class Rule>
+class TransitionRule : public Proposal {
+ public:
+  void sweep(Walker<double>& w, int moves, Xoshiro256& rng, MoveCounts& counts) const final {
+    metropolis_sweep(w, static_cast<const Rule&>(*this), moves, rng, counts);
+  }
+  void sweep(Walker<std::complex<double>>& w, int moves, Xoshiro256& rng, MoveCounts& counts) const final {
+    metropolis_sweep(w, static_cast<const Rule&>(*this), moves, rng, counts);
+  }
 };
 
 // A registered proposal (vmc/proposal.cpp) for a Hamiltonian; throws std::invalid_argument

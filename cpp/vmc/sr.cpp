@@ -14,20 +14,12 @@ namespace physml::vmc {
 
 namespace {
 
-registry::Description solver(const std::string& name, const std::string& summary) {
-  registry::Description d;
-  d.concept = "sr_solver";
-  d.name = name;
-  d.summary = summary;
-  return d;
-}
-
 const bool registered = [] {
   auto& r = registry::Registry<SrSolver>::instance();
-  r.add(solver("auto", "the cheaper of dense and kernel"), SrSolver::Auto);
-  r.add(solver("dense", "Cholesky-preconditioned CG in parameter space"), SrSolver::Dense);
-  r.add(solver("kernel", "the same in sample space (more parameters than samples)"), SrSolver::Kernel);
-  r.add(solver("cg", "matrix-free conjugate gradient"), SrSolver::ConjugateGradient);
+  r.add({"sr_solver", "auto", "the cheaper of dense and kernel"}, SrSolver::Auto);
+  r.add({"sr_solver", "dense", "Cholesky-preconditioned CG in parameter space"}, SrSolver::Dense);
+  r.add({"sr_solver", "kernel", "the same in sample space (more parameters than samples)"}, SrSolver::Kernel);
+  r.add({"sr_solver", "cg", "matrix-free conjugate gradient"}, SrSolver::ConjugateGradient);
   return true;
 }();
 

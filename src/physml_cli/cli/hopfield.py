@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from physml_cli import registry
 from physml_cli.cli.app import cli
 from physml_cli.errors import PhysmlError
 from physml_cli.runtime import emit, options
@@ -23,8 +24,8 @@ def hopfield() -> None:
               help="Patterns recalled per trial.")
 @click.option("--corrupt", type=float, default=0.0, show_default=True,
               help="Fraction of neurons flipped in the starting state.")
-@click.option("--rule", type=click.Choice(("hebbian", "pseudoinverse", "storkey")),
-              default="hebbian", show_default=True)
+@click.option("--rule", type=registry.choice("hopfield_rule"), default="hebbian",
+              show_default=True)
 @options.seed()
 @options.threads()
 @options.json()

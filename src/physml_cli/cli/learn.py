@@ -92,7 +92,7 @@ def train_linear(data: str, model_name: str, alpha: str, l1_ratio: float, cv: in
 @click.option("--epochs", type=int, default=10, show_default=True)
 @click.option("--batch-size", type=int, default=64, show_default=True)
 @click.option("--optimizer", default="adam", show_default=True,
-              help="sgd, momentum, nesterov, adam, adamw.")
+              help=registry.listing("optimizer") + ".")
 @click.option("--lr", type=float, default=1e-3, show_default=True)
 @click.option("--momentum", type=float, default=0.9, show_default=True,
               help="For momentum and nesterov.")
@@ -132,8 +132,7 @@ def train_mlp(data: str, hidden: str, activation: str, conv: str | None, dropout
         raise PhysmlError(f"unknown --labels {labels!r} (choose {', '.join(tm.LABELS)})")
     if loss not in tm.LOSSES:
         raise PhysmlError(f"unknown --loss {loss!r} (choose {', '.join(tm.LOSSES)})")
-    if optimizer not in tm.OPTIMIZERS:
-        raise PhysmlError(f"unknown --optimizer {optimizer!r} (choose {', '.join(tm.OPTIMIZERS)})")
+    registry.entry("optimizer", optimizer, "--optimizer")
     if init not in ("auto", "xavier", "he"):
         raise PhysmlError(f"unknown --init {init!r} (choose auto, xavier, he)")
     if not lr > 0 or lr == float("inf"):
@@ -159,8 +158,8 @@ def train_mlp(data: str, hidden: str, activation: str, conv: str | None, dropout
 
 @train.command("hopfield")
 @click.argument("data")
-@click.option("--rule", type=click.Choice(("hebbian", "pseudoinverse", "storkey")),
-              default="hebbian", show_default=True)
+@click.option("--rule", type=registry.choice("hopfield_rule"), default="hebbian",
+              show_default=True)
 @click.option("--patterns", "count", type=int, default=None,
               help="Store this many patterns, drawn at random (--seed) from the data [all].")
 @options.seed()

@@ -10,7 +10,6 @@ from physml_cli import _engine
 from physml_cli.io import schema
 from physml_cli.errors import PhysmlError
 
-RULES = ("hebbian", "pseudoinverse", "storkey")
 DYNAMICS = ("async", "sync", "modern")
 
 

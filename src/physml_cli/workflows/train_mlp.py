@@ -13,7 +13,6 @@ from physml_cli.errors import PhysmlError
 
 LABELS = ("phase", "temperature", "y")
 LOSSES = ("auto", "cross-entropy", "bce", "mse")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "adamw")
 
 
 @dataclass
