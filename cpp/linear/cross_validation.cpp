@@ -22,14 +22,19 @@ registry::Description linear(const std::string& name, const std::string& summary
   return d;
 }
 
+// Its own factory type, so that no other concept keyed on a plain bool shares its registry.
+struct LinearModelKind {
+  bool classifier = false;
+};
+
 const bool registered = [] {
-  auto& r = registry::Registry<bool>::instance();  // the value: whether it classifies
-  r.add(linear("ols", "ordinary least squares", false, false), false);
-  r.add(linear("ridge", "least squares + alpha |w|^2", false, false), false);
-  r.add(linear("lasso", "least squares + alpha |w|_1", false, true), false);
-  r.add(linear("elasticnet", "least squares + L1 and L2 penalties (--l1-ratio)", false, true), false);
-  r.add(linear("logistic", "binary logistic regression, L2 penalty alpha", true, true), true);
-  r.add(linear("softmax", "multinomial logistic regression, L2 penalty alpha", true, true), true);
+  auto& r = registry::Registry<LinearModelKind>::instance();
+  r.add(linear("ols", "ordinary least squares", false, false), {false});
+  r.add(linear("ridge", "least squares + alpha |w|^2", false, false), {false});
+  r.add(linear("lasso", "least squares + alpha |w|_1", false, true), {false});
+  r.add(linear("elasticnet", "least squares + L1 and L2 penalties (--l1-ratio)", false, true), {false});
+  r.add(linear("logistic", "binary logistic regression, L2 penalty alpha", true, true), {true});
+  r.add(linear("softmax", "multinomial logistic regression, L2 penalty alpha", true, true), {true});
   return true;
 }();
 
@@ -45,7 +50,9 @@ Eigen::VectorXi as_labels(const Vector& y) {
 
 }  // namespace
 
-bool is_classifier(const std::string& model) { return registry::Registry<bool>::instance().get(model, "linear model"); }
+bool is_classifier(const std::string& model) {
+  return registry::Registry<LinearModelKind>::instance().get(model, "linear model").classifier;
+}
 
 void fit_one(const LinearSpec& spec, const Matrix& X, const Vector& y, double alpha,
              LinearFit& reg, ClassifierFit& cls) {

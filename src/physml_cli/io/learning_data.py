@@ -25,8 +25,9 @@ class Dataset:
 def critical_temperature(attrs: dict[str, Any], tc: float | None) -> float:
     if tc is not None:
         return tc
-    if attrs.get("h") == 0 and "J" in attrs and exact_tc(attrs) is not None:
-        return exact_tc(attrs)
+    known = exact_tc(attrs) if attrs.get("h") == 0 and "J" in attrs else None
+    if known is not None:
+        return known
     raise PhysmlError("phase labels need --tc: no exact T_c is known for this model")
 
 
