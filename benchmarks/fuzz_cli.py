@@ -112,7 +112,11 @@ def main() -> None:
             f.write(fz.explain(o) + "\n\n")
     with open(report.with_suffix(".jsonl"), "w") as f:
         for o in failing:
-            f.write(fz.dumps(o.case) + "\n")
+            first, last = o.stderr_summary()
+            f.write(json.dumps({**o.case.to_json(), "outcome": {
+                "kind": o.kind, "problems": o.problems, "details": o.details,
+                "returncode": o.returncode, "stderr_first": first, "stderr_last": last,
+                "edits": o.edits, "exception": o.exception}}) + "\n")
     print(f"\n{len(failing)} failing invocations -> {report} (cases: "
           f"{report.with_suffix('.jsonl')})")
     sys.exit(1 if failing else 0)

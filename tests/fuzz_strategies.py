@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shlex
 import shutil
 import signal
@@ -188,32 +189,37 @@ def _datasets(f: Any) -> list[str]:
     return sorted(names)
 
 
-def _damage_h5(path: Path, kind: str, params: tuple[Any, ...]) -> None:
+def _damage_h5(path: Path, kind: str, params: tuple[Any, ...]) -> str:
+    """Edit the file; say what was edited, by name, for the reproducer."""
     import h5py
 
     with h5py.File(path, "r+") as f:
         if kind == "drop_attr":
             attrs = sorted(f.attrs)
             if attrs:
-                del f.attrs[attrs[params[0] % len(attrs)]]
-            return
+                name = attrs[params[0] % len(attrs)]
+                del f.attrs[name]
+                return f"del f.attrs[{name!r}]"
+            return "nothing"
         if kind == "attr_value":
             attrs = sorted(f.attrs)
             if attrs:
-                f.attrs[attrs[params[0] % len(attrs)]] = _ATTR_VALUES[params[1] % len(_ATTR_VALUES)]
-            return
+                name, value = attrs[params[0] % len(attrs)], _ATTR_VALUES[params[1] % len(_ATTR_VALUES)]
+                f.attrs[name] = value
+                return f"f.attrs[{name!r}] = {value!r}"
+            return "nothing"
         if kind == "schema":
             f.attrs["physml_schema"] = params[0]
-            return
+            return f"f.attrs['physml_schema'] = {params[0]!r}"
         names = _datasets(f)
         if not names:
-            return
+            return "nothing"
         name = names[params[0] % len(names)]
         old = f[name]
         shape, dtype = old.shape, old.dtype
         del f[name]
         if kind == "drop_dataset":
-            return
+            return f"del f[{name!r}]"
         if kind == "string_dataset":
             n = int(np.prod(shape)) if shape else 1
             f.create_dataset(name, data=np.array(["abc"] * min(max(n, 1), 4096), dtype=object),
@@ -229,6 +235,7 @@ def _damage_h5(path: Path, kind: str, params: tuple[Any, ...]) -> None:
             f.create_dataset(name, data=np.full(shape, np.nan) if shape else np.nan)
         else:
             raise ValueError(kind)
+        return f"f[{name!r}] (was {dtype} {shape}) -> {kind}"
 
 
 # Attribute values a reader of JSON/number/text attributes must survive.
@@ -266,21 +273,22 @@ def _damage_npz(path: Path, kind: str) -> None:
         np.savez(f, allow_pickle=True, **arrays)
 
 
-def materialise(spec: FileSpec, fixtures: Path, work: Path) -> None:
+def materialise(spec: FileSpec, fixtures: Path, work: Path) -> str:
+    """Create the file; for an h5py edit, return what it did by name (else '')."""
     target = work / spec.name
     kind, *params = spec.damage
     if kind == "missing":
-        return
+        return ""
     if kind == "directory":
         target.mkdir()
         (target / "keep.txt").write_bytes(DECOY_BYTES)
-        return
+        return ""
     if spec.source is None:
         target.write_bytes(DECOY_BYTES)
-        return
+        return ""
     shutil.copyfile(fixtures / spec.source, target)
     if kind == "intact":
-        return
+        return ""
     if kind == "empty":
         target.write_bytes(b"")
     elif kind == "truncate":
@@ -296,7 +304,8 @@ def materialise(spec: FileSpec, fixtures: Path, work: Path) -> None:
     elif kind.startswith("npz_"):
         _damage_npz(target, kind)
     else:
-        _damage_h5(target, kind, tuple(params))
+        return f"{spec.name}: " + _damage_h5(target, kind, tuple(params))
+    return ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -434,7 +443,8 @@ def output_paths(suffix: str, fresh: str) -> st.SearchStrategy[tuple[str, tuple[
 class Case:
     command: tuple[str, ...]
     args: tuple[str, ...]          # after the command words
-    files: tuple[FileSpec, ...]    # in the work folder before the run
+    files: tuple[FileSpec, ...] = ()  # in the work folder before the run
+    writes: tuple[str, ...] = ()   # outputs it may replace with --overwrite (named or default)
 
     @property
     def argv(self) -> list[str]:
@@ -447,9 +457,13 @@ class Case:
         setup = "; ".join(f.describe() for f in self.files)
         return self.command_line() + (f"   [files: {setup}]" if setup else "")
 
+    def __repr__(self) -> str:  # what hypothesis prints for a falsifying example
+        return f"<Case {self.describe()}>"
+
     def to_json(self) -> dict[str, Any]:
         return {"command": list(self.command), "args": list(self.args),
-                "files": [dataclasses.asdict(f) for f in self.files]}
+                "files": [dataclasses.asdict(f) for f in self.files],
+                "writes": list(self.writes)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -517,10 +531,12 @@ def cases(draw: Any, command: tuple[str, ...], spec: CommandSpec) -> Case:
             flat.append(name)
         else:
             flat += [name, value]
+    writes = [args.get("--output") or spec.default_output, args.get("--plot")]
     # names that clash (two inputs of one stem) keep the first: dedupe by name
     unique = {f.name: f for f in reversed(files)}
-    return Case(command, tuple(positional + flat), tuple(unique[n] for n in dict.fromkeys(
-        f.name for f in files)))
+    return Case(command, tuple(positional + flat),
+                tuple(unique[n] for n in dict.fromkeys(f.name for f in files)),
+                tuple(w for w in writes if w))
 
 
 def _registry(concept: str) -> list[str]:
@@ -865,6 +881,7 @@ class Outcome:
     seconds: float
     problems: list[str]
     details: list[str]
+    edits: list[str] = dataclasses.field(default_factory=list)  # h5py edits, by name
 
     @property
     def kind(self) -> str:
@@ -874,25 +891,29 @@ class Outcome:
                 return p
         return "ok" if self.returncode == 0 else "clean error"
 
+    @property
+    def exception(self) -> str:
+        """The exception line of a traceback (pybind's TypeError ends with its arguments, so the
+        last line alone would not say what went wrong)."""
+        found = [ln for ln in self.stderr.splitlines()
+                 if re.match(r"[A-Za-z_][\w.]*(Error|Exception|Warning|Interrupt)\b", ln)]
+        return found[-1] if found else ""
+
     def stderr_summary(self) -> tuple[str, str]:
         lines = [ln for ln in self.stderr.splitlines() if ln.strip()]
         return (lines[0], lines[-1]) if lines else ("", "")
 
 
-def _may_change(case: Case, work: Path, succeeded: bool) -> set[str]:
-    """Files this invocation was allowed to replace: its outputs with --overwrite, and with a
-    successful --resume the run it continued."""
-    args = list(case.args)
+def _may_change(case: Case, succeeded: bool) -> set[str]:
+    """Files a successful run was allowed to replace: its outputs with --overwrite, and with
+    --resume the run it continued. A failed run must leave every file as it was."""
+    if not succeeded:
+        return set()
     allowed: set[str] = set()
-    named = []
-    for opt in ("--output", "-o", "--plot"):
-        if opt in args and args.index(opt) + 1 < len(args):
-            named.append(args[args.index(opt) + 1])
-    if "--overwrite" in args:
-        allowed |= {os.path.normpath(n) for n in named if n}
-    if "--resume" in args and succeeded:
-        out = named[0] if named else "physml_sim.h5"
-        allowed |= {os.path.normpath(out), os.path.normpath(out + ".ckpt")}
+    if "--overwrite" in case.args:
+        allowed |= {os.path.normpath(n) for n in case.writes}
+    if "--resume" in case.args and case.writes:
+        allowed |= {os.path.normpath(case.writes[0]), os.path.normpath(case.writes[0] + ".ckpt")}
     # only the work folder's own names count
     return {os.path.join("work", n) for n in allowed if not n.startswith(("/", ".."))}
 
@@ -905,8 +926,7 @@ def check(case: Case, fixtures: Path, timeout: float,
         # the run works one level down, so an output of '..' still lands where it is watched
         work = root / "work"
         work.mkdir()
-        for f in case.files:
-            materialise(f, fixtures, work)
+        edits = [e for e in (materialise(f, fixtures, work) for f in case.files) if e]
         before = _snapshot(root)
         r = run(case.argv, work, timeout)
         after = _snapshot(root)
@@ -935,19 +955,21 @@ def check(case: Case, fixtures: Path, timeout: float,
         if new:
             problems.append("leftover file")
             details.append(f"left behind: {new}")
-    allowed = _may_change(case, work, code == 0)
+    allowed = _may_change(case, code == 0)
     changed = sorted(p for p, h in before.items() if after.get(p) != h and p not in allowed)
     if changed:
         problems.append("overwritten file")
         details.append(f"changed or removed: {changed}")
-    return Outcome(case, code, r.stderr, r.seconds, problems, details)
+    return Outcome(case, code, r.stderr, r.seconds, problems, details, edits)
 
 
 def explain(o: Outcome) -> str:
     first, last = o.stderr_summary()
     return "\n".join([f"{o.kind}: {'; '.join(o.details) or o.problems}",
                       f"  reproduce: {o.case.describe()}",
+                      *([f"  h5py edit: {'; '.join(o.edits)}"] if o.edits else []),
                       f"  exit code: {o.returncode}",
+                      *([f"  exception: {o.exception[:300]}"] if o.exception else []),
                       f"  stderr first: {first[:300]}",
                       f"  stderr last:  {last[:300]}"])
 
@@ -966,7 +988,7 @@ def check_many(cases_: list[Case], fixtures: Path, timeout: float, jobs: int,
 def case_from_json(d: dict[str, Any]) -> Case:
     return Case(tuple(d["command"]), tuple(d["args"]),
                 tuple(FileSpec(f["name"], f["source"], tuple(_untuple(f["damage"])))
-                      for f in d["files"]))
+                      for f in d["files"]), tuple(d.get("writes", ())))
 
 
 def _untuple(x: Any) -> Any:

@@ -23,7 +23,8 @@ JOBS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffin
 BATCH = 2 * JOBS
 
 FUZZ = settings(
-    max_examples=LONG or 1,
+    # the first example is hypothesis' simplest (each command's fast baseline), then mutants
+    max_examples=LONG or 2,
     deadline=None,
     # the same cases on every machine and every run, so a failure in CI reproduces locally
     derandomize=True,
@@ -56,6 +57,75 @@ def test_every_command_has_a_strategy():
 def test_fuzz_cli(fuzz_fixtures, command, data):
     if command not in STRATEGIES:
         pytest.fail(f"no fuzz strategy for `physml {' '.join(command)}`")
-    batch = data.draw(st.lists(STRATEGIES[command], min_size=BATCH, max_size=BATCH), "cases")
+    batch = data.draw(st.lists(STRATEGIES[command], min_size=BATCH, max_size=BATCH,
+                               unique_by=fz.dumps), "cases")
     failures = [o for o in fz.check_many(batch, fuzz_fixtures, TIMEOUT, JOBS) if o.problems]
-    assert not failures, "\n" + "\n".join(fz.explain(o) for o in failures)
+    if failures:  # the reproducers, not pytest's rendering of the Outcome objects
+        raise AssertionError("\n" + "\n".join(fz.explain(o) for o in failures))
+
+
+# One shrunk reproducer per failure class the long run found (/work/fuzz_report.md): they keep
+# every class in CI, where a couple of random examples per command would miss most of them.
+_SMALL = ("--size", "4", "--temperatures", "2.0,2.5", "--thermalize", "10", "--sweeps", "20",
+          "--measure-every", "2", "--save-configs", "4", "-q")
+_VMC = ("--size", "4", "--iterations", "2", "--samples", "32", "--chains", "4", "--discard", "2",
+        "--measure-samples", "32", "-q")
+_CAPACITY = ("--neurons", "16", "--trials", "2", "--probes", "2")
+_F = fz.FileSpec
+REPRODUCERS = [
+    # integers beyond what the engine's arguments hold reach pybind11 (TypeError/OverflowError)
+    fz.Case(("simulate",), _SMALL + ("--seed", "-1")),
+    fz.Case(("exact",), ("--size", "4", "--seed", "18446744073709551616")),
+    fz.Case(("train", "rbm"), ("d.h5", "--hidden", "4", "--epochs", "1", "--ais-runs", "2",
+                               "--ais-betas", "10", "--seed", "-1"), (_F("d.h5", "sim_T.h5"),)),
+    fz.Case(("train", "mlp"), ("d.h5", "--hidden", "4", "--epochs", "1", "--threads",
+                               "4294967296"), (_F("d.h5", "sim_L4.h5"),)),
+    fz.Case(("sample",), ("m.h5", "--samples", "8", "--gibbs-steps", "2", "--seed", "-1"),
+            (_F("m.h5", "rbm.h5"),)),
+    fz.Case(("hopfield", "capacity"), ("--neurons", "100000000000000000000", "--loads", "0.1",
+                                       "--trials", "2", "--probes", "2")),
+    fz.Case(("vmc",), _VMC + ("--samples", "100000000000000000000",
+                              "--chains", "100000000000000000000")),
+    # numpy refuses the seed: ValueError traceback
+    fz.Case(("hopfield", "recall"), ("n.h5", "--max-sweeps", "5", "--seed", "-1"),
+            (_F("n.h5", "hopfield.h5"),)),
+    # a thread count the OS cannot give: libgomp aborts with exit code 1
+    fz.Case(("sample",), ("m.h5", "--samples", "8", "--gibbs-steps", "2", "--threads",
+                          "2147483647"), (_F("m.h5", "rbm.h5"),)),
+    # grids a:b:n are built before n is checked: hangs
+    fz.Case(("hopfield", "capacity"), _CAPACITY + ("--loads", "2:3:99999999999999999999")),
+    fz.Case(("train", "linear"), ("d.h5", "--alpha", "2:3:99999999999999999999"),
+            (_F("d.h5", "sim_L4.h5"),)),
+    # a loop count beyond int64 is accepted and looped over
+    fz.Case(("vmc",), _VMC + ("--iterations", "9223372036854775808")),
+    # outputs: empty name, a name too long, a folder, a plot that cannot be written
+    fz.Case(("merge",), ("a.h5", "b.h5", "--output", ""),
+            (_F("a.h5", "shard0.h5"), _F("b.h5", "shard1.h5"))),
+    fz.Case(("simulate",), _SMALL + ("--output", "x" * 300 + ".h5")),
+    fz.Case(("train", "hopfield"), ("p.npz", "--output", "adir", "--overwrite"),
+            (_F("p.npz", "patterns.npz"), _F("adir", None, ("directory",))), ("adir",)),
+    fz.Case(("simulate",), _SMALL + ("--plot", "out.png/")),
+    # damaged .npz: EOFError shown as 'interrupted' (130), BadZipFile, an empty X
+    fz.Case(("train", "hopfield"), ("p.npz",), (_F("p.npz", "patterns.npz", ("empty",)),)),
+    fz.Case(("train", "linear"), ("d.npz",), (_F("d.npz", "xy.npz", ("truncate", 0.3)),)),
+    fz.Case(("train", "linear"), ("d.npz",), (_F("d.npz", "xy.npz", ("npz_empty_x",)),)),
+    # damaged HDF5: attributes and datasets read without checks
+    fz.Case(("sample",), ("m.h5", "--samples", "8", "--gibbs-steps", "2"),
+            (_F("m.h5", "rbm.h5", ("drop_attr", 1)),)),
+    fz.Case(("info",), ("f.h5",), (_F("f.h5", "linear.h5", ("attr_value", 8, 9)),)),
+    fz.Case(("hopfield", "recall"), ("n.h5", "--max-sweeps", "1"),
+            (_F("n.h5", "hopfield.h5", ("string_dataset", 1)),)),
+    fz.Case(("train", "hopfield"), ("d.h5",), (_F("d.h5", "potts.h5", ("attr_value", 5, 8)),)),
+    # an infinite penalty passes the >= 0 check and reaches the engine
+    fz.Case(("train", "mlp"), ("d.h5", "--hidden", "4", "--epochs", "1", "--l1", "inf"),
+            (_F("d.h5", "sim_L4.h5"),)),
+]
+
+
+def test_known_reproducers(fuzz_fixtures):
+    # side by side, and 10 s each: a correct CLI answers every one at once
+    outcomes = fz.check_many(REPRODUCERS, fuzz_fixtures, min(TIMEOUT, 10), JOBS)
+    failures = [o for o in outcomes if o.problems]
+    if failures:
+        raise AssertionError(f"\n{len(failures)} of {len(outcomes)} reproducers fail:\n"
+                             + "\n".join(fz.explain(o) for o in failures))
