@@ -43,3 +43,23 @@ def lattice_energy(model, q, lat, J, h, s):
         counts = np.stack([(s == k).sum(1) for k in range(q)], 1)
         m = (q * counts.max(1) / n - 1) / (q - 1)
     return e, m
+
+
+@pytest.fixture(scope="session")
+def chain_data(tmp_path_factory):
+    d = tmp_path_factory.mktemp("chain")
+    res = run_physml("simulate", "--lattice", "chain", "--size", "12", "--temperatures",
+                     "1.0:4.0:6", "--sweeps", "4000", "--save-configs", "200", "--algorithm",
+                     "heatbath", "-q", "-o", str(d / "chain.h5"))
+    assert res.returncode == 0, res.stderr
+    return d / "chain.h5"
+
+
+@pytest.fixture(scope="session")
+def ising_data(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ising")
+    res = run_physml("simulate", "--size", "12", "--temperatures", "1.2:3.4:12", "--thermalize",
+                     "300", "--sweeps", "4000", "--save-configs", "200", "--seed", "2", "-q",
+                     "-o", str(d / "ising.h5"))
+    assert res.returncode == 0, res.stderr
+    return d / "ising.h5"

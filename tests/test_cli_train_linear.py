@@ -9,17 +9,6 @@ import pytest
 from test_cli_errors import assert_clean_failure
 
 
-@pytest.fixture(scope="module")
-def chain_data(tmp_path_factory):
-    from conftest import run_physml
-    d = tmp_path_factory.mktemp("chain")
-    res = run_physml("simulate", "--lattice", "chain", "--size", "12", "--temperatures",
-                     "1.0:4.0:6", "--sweeps", "4000", "--save-configs", "200", "--algorithm",
-                     "heatbath", "-q", "-o", str(d / "chain.h5"))
-    assert res.returncode == 0, res.stderr
-    return d / "chain.h5"
-
-
 def test_ridge_learns_the_chain_couplings(physml, workdir, chain_data):
     res = physml("train", "linear", chain_data, "--model", "ridge", "--alpha", "1e-4",
                  "--features", "pairs", "--target", "energy", "--output", "m.h5", "--json")
@@ -67,27 +56,6 @@ def test_npz_and_plain_hdf5(physml, workdir):
         assert res.returncode == 0, res.stderr
         out = json.loads(res.stdout)
         assert np.allclose(out["coef"], [1.0, -2.0, 0.5]) and out["intercept"] == pytest.approx(3.0)
-
-
-BAD = [
-    (["--model", "svm"], "unknown --model"),
-    (["--model", "lasso", "--alpha", "0"], "--alpha > 0"),
-    (["--alpha", "-1"], ">= 0"),
-    (["--alpha", "x"], "expected a number"),
-    (["--alpha", "0.1,1"], "need --cv"),
-    (["--cv", "1"], "--cv"),
-    (["--test-fraction", "1.5"], "--test-fraction"),
-    (["--l1-ratio", "2"], "--l1-ratio"),
-    (["--target", "spin"], "unknown --target"),
-    (["--target", "y"], "a simulation file has"),
-    (["--model", "logistic", "--target", "energy"], "class labels"),
-]
-
-
-@pytest.mark.parametrize("extra,fragment", BAD)
-def test_bad_arguments(physml, workdir, chain_data, extra, fragment):
-    res = physml("train", "linear", chain_data, *extra, "-o", "out.h5")
-    assert_clean_failure(res, workdir, fragment)
 
 
 def test_bad_files(physml, workdir):

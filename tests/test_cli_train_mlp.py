@@ -9,17 +9,6 @@ import pytest
 from test_cli_errors import assert_clean_failure
 
 
-@pytest.fixture(scope="module")
-def ising_data(tmp_path_factory):
-    from conftest import run_physml
-    d = tmp_path_factory.mktemp("ising")
-    res = run_physml("simulate", "--size", "12", "--temperatures", "1.2:3.4:12", "--thermalize",
-                     "300", "--sweeps", "4000", "--save-configs", "200", "--seed", "2", "-q",
-                     "-o", str(d / "ising.h5"))
-    assert res.returncode == 0, res.stderr
-    return d / "ising.h5"
-
-
 def test_phase_classifier_learns_and_predicts(physml, workdir, ising_data):
     res = physml("train", "mlp", ising_data, "--hidden", "32", "--activation", "sigmoid",
                  "--epochs", "15", "--batch-size", "32", "--optimizer", "adam", "--lr", "3e-3",
@@ -89,30 +78,6 @@ def test_regression_on_plain_xy(physml, workdir):
     assert out["test_acc"] is None and out["test_r2"] > 0.95
     res = physml("predict", "r.h5", "xy.npz", "--json")
     assert res.returncode == 0 and json.loads(res.stdout)["score"] > 0.95
-
-
-BAD_MLP = [
-    (["--lr", "0"], "--lr must be > 0"),
-    (["--lr", "-1e-3"], "--lr must be > 0"),
-    (["--hidden", "0,4"], "must be >= 1"),
-    (["--hidden", "-3"], "must be >= 1"),
-    (["--optimizer", "rmsprop"], "unknown --optimizer"),
-    (["--activation", "swish"], "unknown --activation"),
-    (["--labels", "energy"], "unknown --labels"),
-    (["--conv", "4:2"], "kernel size odd"),
-    (["--epochs", "0"], "must be >= 1"),
-    (["--patience", "2", "--val-fraction", "0"], "needs a validation set"),
-    (["--architecture", "dense:5,dense:7"], "outputs"),
-    (["--architecture", "dense:x"], "positive integer"),
-    (["--tc", "0.5"], "one side of T_c"),
-]
-
-
-@pytest.mark.parametrize("args,fragment", BAD_MLP)
-def test_bad_options(physml, workdir, ising_data, args, fragment):
-    shutil.copy(ising_data, workdir / "d.h5")
-    res = physml("train", "mlp", "d.h5", "-o", "m.h5", *args)
-    assert_clean_failure(res, workdir, fragment, keep=("d.h5",))
 
 
 def test_bad_data(physml, workdir):

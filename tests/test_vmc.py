@@ -201,34 +201,6 @@ def test_sigterm_leaves_a_resumable_run(workdir):
     assert r["iterations"] == done + 3
 
 
-BAD_VMC = [
-    (["--hamiltonian", "ising"], "unknown --hamiltonian"),
-    (["--size", "1"], "at least 2"),
-    (["--lattice", "kagome"], "unknown --lattice"),
-    (["--samples", "8", "--chains", "16"], "at least --chains"),
-    (["--lr", "0"], "--lr must be > 0"),
-    (["--lr", "-1"], "--lr must be > 0"),
-    (["--diag-shift", "0"], "--diag-shift must be > 0"),
-    (["--ansatz", "cnn"], "unknown --ansatz"),
-    (["--alpha", "0"], "--alpha must be > 0"),
-    (["--sampler", "exchange"], "does not conserve"),
-    (["--hamiltonian", "heisenberg", "--lattice", "triangular", "--size", "3", "--marshall"],
-     "bipartite"),
-    (["--ansatz", "ffn", "--complex"], "--complex is available"),
-    (["--ansatz", "ffn", "--architecture", "dense:x"], "dense"),
-    (["--iterations", "-1"], "--iterations"),
-    (["--optimizer", "lbfgs"], "unknown --optimizer"),
-    (["--resume"], "--resume needs --output"),
-    (["--output", "missing.h5", "--resume"], "no missing.h5"),
-    (["--output", "nodir/run.h5"], "does not exist"),
-    (["--lr", "nan"], "finite"),
-]
-
-
-@pytest.mark.parametrize("args,fragment", BAD_VMC)
-def test_bad_vmc_input(workdir, args, fragment):
-    res = run_physml("vmc", "--size", "6", "--iterations", "2", *args)
-    assert_clean_failure(res, workdir, fragment)
 
 
 def test_resume_refuses_other_settings_and_damaged_files(workdir):

@@ -67,13 +67,6 @@ std::vector<Layer> parse_architecture(const std::string& text) {
   return layers;
 }
 
-Init parse_init(const std::string& name) {
-  if (name == "auto") return Init::Auto;
-  if (name == "xavier" || name == "glorot") return Init::Xavier;
-  if (name == "he" || name == "kaiming") return Init::He;
-  throw std::invalid_argument("unknown initialisation '" + name + "' (choose auto, xavier, he)");
-}
-
 template <class S>
 Network<S>::Network(const std::string& architecture, InputShape input)
     : layers_(parse_architecture(architecture)), input_(input) {

@@ -8,29 +8,6 @@
 
 namespace physml::autodiff {
 
-Activation parse_activation(const std::string& name) {
-  if (name == "identity" || name == "linear") return Activation::Identity;
-  if (name == "relu") return Activation::Relu;
-  if (name == "tanh") return Activation::Tanh;
-  if (name == "sigmoid") return Activation::Sigmoid;
-  if (name == "softplus") return Activation::Softplus;
-  if (name == "logcosh" || name == "log-cosh") return Activation::LogCosh;
-  throw std::invalid_argument("unknown activation '" + name +
-                              "' (choose relu, tanh, sigmoid, softplus, logcosh, identity)");
-}
-
-const char* activation_name(Activation a) {
-  switch (a) {
-    case Activation::Identity: return "identity";
-    case Activation::Relu: return "relu";
-    case Activation::Tanh: return "tanh";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Softplus: return "softplus";
-    case Activation::LogCosh: return "logcosh";
-  }
-  return "?";
-}
-
 namespace {
 
 template <class S>

@@ -4,27 +4,8 @@
 #include <complex>
 #include <stdexcept>
 
-#include "registry/registry.hpp"
 
 namespace physml::autodiff {
-
-namespace {
-
-const bool registered = [] {
-  auto& r = registry::Registry<OptimizerKind>::instance();
-  r.add({"optimizer", "sgd", "plain gradient descent"}, OptimizerKind::Sgd);
-  r.add({"optimizer", "momentum", "heavy-ball momentum (--momentum)"}, OptimizerKind::Momentum);
-  r.add({"optimizer", "nesterov", "Nesterov momentum"}, OptimizerKind::Nesterov);
-  r.add({"optimizer", "adam", "Adam (Kingma and Ba)"}, OptimizerKind::Adam);
-  r.add({"optimizer", "adamw", "Adam with decoupled weight decay"}, OptimizerKind::AdamW);
-  return true;
-}();
-
-}  // namespace
-
-OptimizerKind parse_optimizer(const std::string& name) {
-  return registry::Registry<OptimizerKind>::instance().get(name, "optimizer");
-}
 
 namespace {
 

@@ -8,13 +8,6 @@
 
 namespace physml::autodiff {
 
-Loss parse_loss(const std::string& name) {
-  if (name == "cross-entropy" || name == "softmax-ce" || name == "ce") return Loss::SoftmaxCrossEntropy;
-  if (name == "bce" || name == "binary-cross-entropy") return Loss::BinaryCrossEntropy;
-  if (name == "mse") return Loss::MeanSquaredError;
-  throw std::invalid_argument("unknown loss '" + name + "' (choose cross-entropy, bce, mse)");
-}
-
 namespace {
 
 template <class S>

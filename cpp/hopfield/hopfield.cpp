@@ -11,18 +11,12 @@
 
 namespace physml {
 
-namespace {
-
-const bool registered = [] {
-  auto& r = registry::Registry<HopfieldRule>::instance();
-  r.add({"hopfield_rule", "hebbian", "Hebb: W = X^T X / N, no self-coupling"}, HopfieldRule::Hebbian);
-  r.add({"hopfield_rule", "pseudoinverse", "projection onto the patterns (stores up to N independent ones)"},
-        HopfieldRule::PseudoInverse);
-  r.add({"hopfield_rule", "storkey", "Storkey's incremental, local rule"}, HopfieldRule::Storkey);
-  return true;
-}();
-
-}  // namespace
+static const bool rules = registry::add_values<HopfieldRule>("hopfield_rule", {
+    {"hebbian", "Hebb: W = X^T X / N, no self-coupling", HopfieldRule::Hebbian},
+    {"pseudoinverse", "projection onto the patterns (stores up to N independent ones)",
+     HopfieldRule::PseudoInverse},
+    {"storkey", "Storkey's incremental, local rule", HopfieldRule::Storkey},
+});
 
 HopfieldRule parse_hopfield_rule(const std::string& name) {
   return registry::Registry<HopfieldRule>::instance().get(name, "learning rule");

@@ -5,6 +5,7 @@
 // name from here and Python reads the same descriptions (`_engine.registry()`) for its
 // choices, help texts, validation and metadata, so no name is spelled twice.
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -63,6 +64,12 @@ class Registry {
       if (n == name) return f;
     unknown(concept_, what.empty() ? concept_ : what, name);
   }
+  // The name a value was registered under (registries of plain values only).
+  const std::string& name_of(const Factory& f) const {
+    for (const auto& [n, g] : factories_)
+      if (g == f) return n;
+    throw std::logic_error(concept_ + ": a value nobody registered");
+  }
   bool contains(const std::string& name) const {
     for (const auto& entry : factories_)
       if (entry.first == name) return true;
@@ -73,5 +80,20 @@ class Registry {
   std::string concept_;
   std::vector<std::pair<std::string, Factory>> factories_;
 };
+
+// A concept whose components are plain values (an enum's): a table of name, summary, value.
+template <class Value>
+struct Named {
+  const char* name;
+  const char* summary;
+  Value value;
+};
+
+template <class Value>
+bool add_values(const char* concept, std::initializer_list<Named<Value>> table) {
+  auto& r = Registry<Value>::instance();
+  for (const auto& v : table) r.add({concept, v.name, v.summary}, v.value);
+  return true;
+}
 
 }  // namespace physml::registry

@@ -22,6 +22,14 @@ using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 
 using Config = std::vector<int8_t>;
 
+// The spins of s as numbers of the ansatz's scalar type, for its matrix algebra.
+template <class T>
+Vector<T> as_vector(const Config& s) {
+  Vector<T> x(long(s.size()));
+  for (size_t i = 0; i < s.size(); ++i) x[long(i)] = T(s[i]);
+  return x;
+}
+
 // A set of flipped sites: j = -1 when only site i flips.
 using Flip = std::pair<int, int>;
 

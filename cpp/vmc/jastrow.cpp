@@ -11,9 +11,7 @@ class JastrowAnsatz<T>::JastrowWalker final : public Walker<T> {
 
   void reset(const Config& s) override {
     this->s_ = s;
-    Vector<T> x(s.size());
-    for (size_t i = 0; i < s.size(); ++i) x[long(i)] = T(s[i]);
-    field_ = m_.J_ * x;
+    field_ = m_.J_ * as_vector<T>(s);
   }
 
   T ratio(int i, int j) override {

@@ -20,9 +20,7 @@ class RbmAnsatz<T>::RbmWalker final : public Walker<T> {
 
   void reset(const Config& s) override {
     this->s_ = s;
-    Vector<T> x(s.size());
-    for (size_t i = 0; i < s.size(); ++i) x[long(i)] = T(s[i]);
-    theta_ = (m_.W_ * x + m_.b_).array();
+    theta_ = (m_.W_ * as_vector<T>(s) + m_.b_).array();
     update_tanh();
   }
 
@@ -101,8 +99,7 @@ std::unique_ptr<Walker<T>> RbmAnsatz<T>::walker() const {
 
 template <class T>
 T RbmAnsatz<T>::log_psi(const Config& s) const {
-  Vector<T> x(s.size());
-  for (size_t i = 0; i < s.size(); ++i) x[long(i)] = T(s[i]);
+  const Vector<T> x = as_vector<T>(s);
   const Vector<T> theta = W_ * x + b_;
   T out = (a_.transpose() * x)(0);  // no conjugation: psi is holomorphic in the parameters
   for (long k = 0; k < theta.size(); ++k) out += log_cosh(theta[k]) + std::log(2.0);

@@ -12,18 +12,12 @@
 
 namespace physml::vmc {
 
-namespace {
-
-const bool registered = [] {
-  auto& r = registry::Registry<SrSolver>::instance();
-  r.add({"sr_solver", "auto", "the cheaper of dense and kernel"}, SrSolver::Auto);
-  r.add({"sr_solver", "dense", "Cholesky-preconditioned CG in parameter space"}, SrSolver::Dense);
-  r.add({"sr_solver", "kernel", "the same in sample space (more parameters than samples)"}, SrSolver::Kernel);
-  r.add({"sr_solver", "cg", "matrix-free conjugate gradient"}, SrSolver::ConjugateGradient);
-  return true;
-}();
-
-}  // namespace
+static const bool solvers = registry::add_values<SrSolver>("sr_solver", {
+    {"auto", "the cheaper of dense and kernel", SrSolver::Auto},
+    {"dense", "Cholesky-preconditioned CG in parameter space", SrSolver::Dense},
+    {"kernel", "the same in sample space (more parameters than samples)", SrSolver::Kernel},
+    {"cg", "matrix-free conjugate gradient", SrSolver::ConjugateGradient},
+});
 
 SrSolver parse_sr_solver(const std::string& name) {
   return registry::Registry<SrSolver>::instance().get(name, "SR solver");
@@ -57,34 +51,38 @@ void for_blocks(long n, long block, int threads, F&& body) {
   (void)threads;
 }
 
+// u = Oc v, a row block per task.
+template <class T>
+void multiply(const RowMatrix<T>& Oc, const Vec<T>& v, int threads, Vec<T>& u) {
+  u.resize(Oc.rows());
+  for_blocks(Oc.rows(), kRowBlock, threads, [&](long r0, long r1) {
+    u.segment(r0, r1 - r0).noalias() = Oc.middleRows(r0, r1 - r0) * v;
+  });
+}
+
+// y = Oc^dagger u, a column block per task.
+template <class T>
+void multiply_adjoint(const RowMatrix<T>& Oc, const Vec<T>& u, int threads, Vec<T>& y) {
+  y.resize(Oc.cols());
+  for_blocks(Oc.cols(), kColBlock, threads, [&](long c0, long c1) {
+    y.segment(c0, c1 - c0).noalias() = Oc.middleCols(c0, c1 - c0).adjoint() * u;
+  });
+}
+
 // y = (Oc^dagger (Oc v)) / Ns + eps v.
 template <class T>
 void apply_shifted_s(const RowMatrix<T>& Oc, const Vec<T>& v, double eps, int threads, Vec<T>& u, Vec<T>& y) {
-  const long ns = Oc.rows(), np = Oc.cols();
-  u.resize(ns);
-  y.resize(np);
-  for_blocks(ns, kRowBlock, threads, [&](long r0, long r1) {
-    u.segment(r0, r1 - r0).noalias() = Oc.middleRows(r0, r1 - r0) * v;
-  });
-  for_blocks(np, kColBlock, threads, [&](long c0, long c1) {
-    y.segment(c0, c1 - c0).noalias() = Oc.middleCols(c0, c1 - c0).adjoint() * u;
-  });
-  y = y / double(ns) + eps * v;
+  multiply(Oc, v, threads, u);
+  multiply_adjoint(Oc, u, threads, y);
+  y = y / double(Oc.rows()) + eps * v;
 }
 
 // y = (Oc (Oc^dagger v)) / Ns + eps v: the same Gram matrix in sample space (N_s x N_s).
 template <class T>
 void apply_shifted_kernel(const RowMatrix<T>& Oc, const Vec<T>& v, double eps, int threads, Vec<T>& w, Vec<T>& y) {
-  const long ns = Oc.rows(), np = Oc.cols();
-  w.resize(np);
-  y.resize(ns);
-  for_blocks(np, kColBlock, threads, [&](long c0, long c1) {
-    w.segment(c0, c1 - c0).noalias() = Oc.middleCols(c0, c1 - c0).adjoint() * v;
-  });
-  for_blocks(ns, kRowBlock, threads, [&](long r0, long r1) {
-    y.segment(r0, r1 - r0).noalias() = Oc.middleRows(r0, r1 - r0) * w;
-  });
-  y = y / double(ns) + eps * v;
+  multiply_adjoint(Oc, v, threads, w);
+  multiply(Oc, w, threads, y);
+  y = y / double(Oc.rows()) + eps * v;
 }
 
 template <class T>

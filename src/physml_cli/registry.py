@@ -93,7 +93,8 @@ def entry(concept: str, name: str, flag: str | None = None) -> Entry:
 
 
 def choice(concept: str) -> click.Choice:
-    return click.Choice(names(concept))
+    from physml_cli.runtime.params import OneOf
+    return OneOf(names(concept))
 
 
 def listing(concept: str) -> str:

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import math
 import os
+from typing import Any
+
+import click
 
 from physml_cli.errors import PhysmlError
+from physml_cli.runtime import params
 
 
 def number_grid(text: str, option: str, log: bool = False) -> list[float]:
@@ -17,8 +21,9 @@ def number_grid(text: str, option: str, log: bool = False) -> list[float]:
             if len(parts) != 3:
                 raise ValueError
             a, b, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if n < 1:
-                raise PhysmlError(f"{option} {text}: the count n must be >= 1")
+            params.check_grid_count(n, option, text)
+            if not (math.isfinite(a) and math.isfinite(b)):
+                raise PhysmlError(f"{option} {text}: a and b must be finite")
             if log and (a <= 0 or b <= 0):
                 raise PhysmlError(f"{option} {text}: a:b:n is log-spaced and needs a, b > 0")
             step = (lambda i: a * (b / a) ** (i / (n - 1))) if log else \
@@ -30,39 +35,37 @@ def number_grid(text: str, option: str, log: bool = False) -> list[float]:
         raise PhysmlError(f"{option} {text!r}: expected a number, a comma list or a:b:n") from None
     if not grid:
         raise PhysmlError(f"{option}: no value given")
+    if len(grid) > params.MAX_GRID:
+        raise PhysmlError(f"{option}: more than {params.MAX_GRID} values")
     return grid
 
 
-def temperature_grid(text: str) -> list[float]:
-    grid = number_grid(text, "--temperatures")
+def temperature_grid(text: str, option: str = "--temperatures") -> list[float]:
+    grid = number_grid(text, option)
     for t in grid:
         if not math.isfinite(t) or t <= 0:
-            raise PhysmlError(f"--temperatures: every temperature must be > 0 (got {t:g})")
+            raise PhysmlError(f"{option}: every temperature must be > 0 (got {t:g})")
     if len(set(grid)) != len(grid):
-        raise PhysmlError("--temperatures: a temperature appears twice")
+        raise PhysmlError(f"{option}: a temperature appears twice")
     return [round(t, 12) for t in grid]
 
 
-def size_list(values: tuple[str, ...]) -> list[int]:
-    """``--size 8 --size 16`` or ``--size 8,16``; each L >= 2."""
-    sizes: list[int] = []
-    for v in values:
-        for x in str(v).split(","):
-            x = x.strip()
-            if not x:
-                continue
-            try:
-                L = int(x)
-            except ValueError:
-                raise PhysmlError(f"--size {x!r} is not a whole number") from None
-            if L < 2:
-                raise PhysmlError(f"--size {L}: the linear size must be at least 2")
-            sizes.append(L)
-    if not sizes:
-        raise PhysmlError("--size: no size given")
-    if len(set(sizes)) != len(sizes):
-        raise PhysmlError("--size: a size appears twice")
-    return sizes
+class SizeList(click.ParamType):
+    """``--size 8 --size 16`` or ``--size 8,16``; each L >= 2. One item of the repeated
+    option becomes a tuple of sizes."""
+    name = "sizes"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        sizes = []
+        for x in str(value).split(","):
+            if x.strip():
+                L = params.LinearSize().convert(x, param, ctx)
+                sizes.append(L)
+        if not sizes:
+            raise PhysmlError("--size: no size given")
+        return tuple(sizes)
 
 
 def output_for_size(pattern: str, L: int, several: bool) -> str:
@@ -76,11 +79,11 @@ def output_for_size(pattern: str, L: int, several: bool) -> str:
     return f"{root}_L{L}{ext or '.h5'}"
 
 
-def alpha_list(text: str) -> list[float]:
+def alpha_list(text: str, option: str = "--alpha") -> list[float]:
     """Regularization strengths: a number, a comma list, or a:b:n log-spaced."""
-    values = number_grid(text, "--alpha", log=True)
+    values = number_grid(text, option, log=True)
     if any(not math.isfinite(v) or v < 0 for v in values):
-        raise PhysmlError(f"--alpha {text!r}: values must be finite and >= 0")
+        raise PhysmlError(f"{option} {text!r}: values must be finite and >= 0")
     return values
 
 
@@ -91,10 +94,13 @@ def positive_grid(text: str, option: str) -> list[float]:
     return grid
 
 
-def int_list(text: str, option: str, allow_empty: bool = False) -> list[int]:
-    """A comma list of positive integers (``100`` or ``64,32``); ``0`` or empty for none."""
+MAX_WIDTH = 1 << 24  # units in one layer: beyond this a typing slip, not a network
+
+
+def widths(text: str, option: str) -> list[int]:
+    """A comma list of layer widths (``100`` or ``64,32``); ``0`` or empty for none."""
     text = text.strip()
-    if allow_empty and text in ("", "0"):
+    if text in ("", "0"):
         return []
     try:
         values = [int(x) for x in text.split(",")]
@@ -102,21 +108,43 @@ def int_list(text: str, option: str, allow_empty: bool = False) -> list[int]:
         raise PhysmlError(f"{option} {text!r}: expected positive integers, comma separated") from None
     if not values or min(values) < 1:
         raise PhysmlError(f"{option} {text!r}: every value must be >= 1")
+    if max(values) > MAX_WIDTH:
+        raise PhysmlError(f"{option} {text!r}: every value must be <= {MAX_WIDTH}")
     return values
 
 
-def conv_list(text: str) -> list[tuple[int, int]]:
+def conv_list(text: str, option: str = "--conv") -> list[tuple[int, int]]:
     """``CHANNELS:KERNEL[,CHANNELS:KERNEL...]`` with odd kernel sizes."""
     layers = []
     for item in text.split(","):
         try:
             channels, kernel = (int(x) for x in item.split(":"))
         except ValueError:
-            raise PhysmlError(f"--conv {text!r}: expected CHANNELS:KERNEL, comma separated") from None
-        if channels < 1 or kernel < 1 or kernel % 2 == 0:
-            raise PhysmlError(f"--conv {item!r}: channels must be >= 1 and the kernel size odd")
+            raise PhysmlError(f"{option} {text!r}: expected CHANNELS:KERNEL, comma separated") from None
+        if not (1 <= channels <= MAX_WIDTH and 1 <= kernel <= 999) or kernel % 2 == 0:
+            raise PhysmlError(f"{option} {item!r}: channels must be >= 1 and the kernel size odd "
+                              "(at most 999)")
         layers.append((channels, kernel))
     return layers
+
+
+class Parsed(click.ParamType):
+    """An option in one of the compact forms above, parsed (to a tuple) while click parses."""
+
+    def __init__(self, parse: Any, name: str):
+        self.parse, self.name = parse, name
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[Any, ...]:
+        if isinstance(value, tuple):
+            return value
+        return tuple(self.parse(str(value), params.flag_of(param)))
+
+
+TEMPERATURES = Parsed(temperature_grid, "grid")
+ALPHAS = Parsed(alpha_list, "grid")
+WIDTHS = Parsed(widths, "widths")
+CONVOLUTIONS = Parsed(conv_list, "layers")
+POSITIVE_GRID = Parsed(positive_grid, "grid")
 
 
 def shard(text: str | None, temperatures: list[float]) -> tuple[str, list[int], list[float]]:

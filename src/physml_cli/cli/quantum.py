@@ -1,131 +1,109 @@
-"""``physml exact`` and ``physml vmc``: the spin-Hamiltonian options they share, and theirs."""
+"""``physml exact`` and ``physml vmc``: the spin-Hamiltonian settings they share, and theirs."""
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
-
-import click
 
 from physml_cli import registry
 from physml_cli.cli.app import cli
-from physml_cli.errors import PhysmlError
-from physml_cli.runtime import emit, options
+from physml_cli.runtime import params, settings as opt
+
+MAX_SIZE = 4096  # linear size; the memory estimates refuse what does not fit long before
 
 
-def _hamiltonian_options(default_size: int) -> Any:
-    """The spin-Hamiltonian options that `exact` and `vmc` share."""
-    options = [
-        click.option("--hamiltonian", default="tfim", show_default=True,
-                     help=registry.listing("hamiltonian") + " (Pauli-matrix conventions; see "
-                          "docs/quantum.md)."),
-        click.option("--lattice", default="chain", show_default=True,
-                     help=registry.listing("lattice") + "."),
-        click.option("--size", type=int, default=default_size, show_default=True,
-                     help="Linear size L."),
-        click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling."),
-        click.option("--h", "h", type=float, default=1.0, show_default=True,
-                     help="Transverse field (tfim)."),
-        click.option("--delta", type=float, default=1.0, show_default=True,
-                     help="Anisotropy (xxz)."),
-        click.option("--J2", "J2", type=float, default=0.0, show_default=True,
-                     help="Next-nearest-neighbour coupling (j1j2)."),
-        click.option("--open", "open_boundaries", is_flag=True,
-                     help="Open boundaries along every axis (" + ", ".join(
-                         e.name for e in registry.entries("lattice")
-                         if e.can("open_boundaries")) + ")."),
-    ]
-
-    def apply(f: Any) -> Any:
-        for option in reversed(options):
-            f = option(f)
-        return f
-    return apply
+def _size(default: int) -> Any:
+    return opt.option(default, params.LinearSize(MAX_SIZE), "Linear size L.")
 
 
-@cli.command()
-@_hamiltonian_options(default_size=12)
-@click.option("--sz", default="auto", show_default=True,
-              help="Sector: total S^z (e.g. 0), full, or auto (S^z = 0 when conserved).")
-@click.option("--levels", type=int, default=2, show_default=True, help="Lowest levels to report.")
-@click.option("--tol", type=float, default=1e-12, show_default=True)
-@click.option("--max-iter", type=int, default=1000, show_default=True, help="Lanczos steps at most.")
-@options.seed("Lanczos start vector.")
-@options.threads()
-@options.output(None, "HDF5 file for the result.")
-@options.json("Print the result as JSON on stdout.")
-def exact(hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float, J2: float,
-          open_boundaries: bool, sz: str, levels: int, tol: float, max_iter: int, seed: int,
-          threads: int | None, output: str | None, overwrite: bool, as_json: bool) -> None:
+@dataclass(frozen=True)
+class HamiltonianSettings:
+    hamiltonian: str = opt.option(
+        "tfim", registry.choice("hamiltonian"),
+        registry.listing("hamiltonian") + " (Pauli-matrix conventions; see docs/quantum.md).")
+    lattice: str = opt.option("chain", registry.choice("lattice"),
+                              registry.listing("lattice") + ".")
+    size: int = _size(12)
+    J: float = opt.option(1.0, params.Real(), "Coupling.", flags=("--J",))
+    h: float = opt.option(1.0, params.Real(), "Transverse field (tfim).", flags=("--h",))
+    delta: float = opt.option(1.0, params.Real(), "Anisotropy (xxz).")
+    J2: float = opt.option(0.0, params.Real(), "Next-nearest-neighbour coupling (j1j2).",
+                           flags=("--J2",))
+    open_boundaries: bool = opt.switch(
+        "Open boundaries along every axis (" + ", ".join(
+            e.name for e in registry.entries("lattice") if e.can("open_boundaries")) + ").",
+        flags=("--open",))
+
+    def check(self) -> None:
+        from physml_cli.workflows import exact
+
+        exact.check_model(self.hamiltonian, self.lattice, self.size, self.J, self.h,
+                          self.delta, self.J2, self.open_boundaries)
+
+
+@opt.command(cli, "exact", run="physml_cli.commands.quantum:run_exact")
+@dataclass(frozen=True)
+class ExactSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     """Exact ground state (Lanczos) of a spin-1/2 Hamiltonian: energies, gap, correlations."""
-    from physml_cli.workflows import exact as ex
-    from physml_cli.commands.quantum import run_exact
-
-    ex.check_model(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries)
-    if levels < 1 or max_iter < 2 or not tol > 0:
-        raise PhysmlError("--levels must be >= 1, --max-iter >= 2 and --tol > 0")
-    run_exact(hamiltonian=hamiltonian, lattice=lattice, size=size, J=J, h=h, delta=delta, J2=J2,
-              open_boundaries=open_boundaries, sz=sz, levels=levels, tol=tol, max_iter=max_iter,
-              seed=seed, threads=emit.threads(threads), output=output, overwrite=overwrite,
-              as_json=as_json, command_line=emit.command_line())
+    sz: str = opt.option("auto", None, "Sector: total S^z (e.g. 0), full, or auto (S^z = 0 "
+                                       "when conserved).")
+    levels: int = opt.option(2, params.Count(1, 64), "Lowest levels to report.")
+    tol: float = opt.option(1e-12, params.Real(0, 1e-2, low_open=True),
+                            "Lanczos: relative residual of the levels at convergence.")
+    max_iter: int = opt.option(1000, params.Count(2, 100_000), "Lanczos steps at most.")
+    seed: int = opt.seed("Lanczos start vector (any integer).")
 
 
-@cli.command()
-@_hamiltonian_options(default_size=20)
-@click.option("--ansatz", default="rbm", show_default=True, help=registry.listing("ansatz") + ".")
-@click.option("--alpha", type=float, default=1.0, show_default=True,
-              help="Hidden units per site (rbm; ffn's default width).")
-@click.option("--complex", "complex_parameters", is_flag=True,
-              help="Complex parameters (" + ", ".join(
-                  e.name for e in registry.entries("ansatz") if e.can("complex_parameters")) + ").")
-@click.option("--architecture", default=None,
-              help="ffn layers, e.g. 'dense:40,tanh,dense:20,logcosh'; log psi = sum of outputs "
-                   "[dense:alpha*N,logcosh].")
-@click.option("--init-scale", type=float, default=0.01, show_default=True,
-              help="Standard deviation of the random initial parameters (rbm, jastrow).")
-@click.option("--marshall/--no-marshall", default=None,
-              help="Marshall sign rule [on for antiferromagnetic heisenberg/xxz/j1j2 on "
-                   "bipartite lattices].")
-@click.option("--sampler", default="auto", show_default=True,
-              help="local (single flips), exchange (magnetization-conserving) or auto.")
-@click.option("--samples", type=int, default=1008, show_default=True,
-              help="Samples per iteration (rounded up to a multiple of --chains).")
-@click.option("--chains", type=int, default=16, show_default=True, help="Markov chains.")
-@click.option("--discard", type=int, default=10, show_default=True,
-              help="Sweeps each chain discards at the start of every iteration.")
-@click.option("--sweep-size", type=int, default=0, show_default=True,
-              help="Proposals between samples [0: one per site].")
-@click.option("--iterations", type=int, default=300, show_default=True,
-              help="Optimisation steps (with --resume: steps added).")
-@click.option("--optimizer", default="sr", show_default=True,
-              help=registry.listing("vmc_optimizer") + ".")
-@click.option("--lr", type=float, default=0.05, show_default=True, help="Learning rate.")
-@click.option("--diag-shift", type=float, default=0.01, show_default=True,
-              help="SR: shift added to the diagonal of S.")
-@click.option("--sr-solver", default="auto", show_default=True,
-              help="SR: dense (Cholesky-preconditioned CG in parameter space), kernel (the same "
-                   "in sample space), cg (matrix-free) or auto (the cheaper of dense/kernel).")
-@click.option("--cg-tol", type=float, default=1e-6, show_default=True,
-              help="SR: relative residual at which CG stops.")
-@click.option("--measure-samples", type=int, default=4096, show_default=True,
-              help="Fresh samples for the final energy and observables.")
-@options.seed()
-@options.threads()
-@options.output(None, "HDF5 file for the run (needed by --resume).")
-@options.resume("Continue the run saved in --output.")
-@options.json("Print the result as JSON on stdout.")
-@options.plot("PNG of energy and variance per iteration.")
-@options.quiet("No progress bar.")
-def vmc(iterations: int, measure_samples: int, threads: int | None, output: str | None,
-        overwrite: bool, resume: bool, as_json: bool, plot: str | None, quiet: bool,
-        **settings: Any) -> None:
+@opt.command(cli, "vmc", run="physml_cli.commands.quantum:run_vmc")
+@dataclass(frozen=True)
+class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     """Variational Monte Carlo ground state with a neural-network (or Jastrow) wave function."""
-    from physml_cli.commands.quantum import run_vmc
+    size: int = _size(20)
+    ansatz: str = opt.option("rbm", registry.choice("ansatz"), registry.listing("ansatz") + ".")
+    alpha: float = opt.option(1.0, params.Real(), "Hidden units per site (rbm; ffn's default "
+                                                  "width).")
+    complex_parameters: bool = opt.switch("Complex parameters (" + ", ".join(
+        e.name for e in registry.entries("ansatz") if e.can("complex_parameters")) + ").",
+        flags=("--complex",))
+    architecture: str | None = opt.option(
+        None, None, "ffn layers, e.g. 'dense:40,tanh,dense:20,logcosh'; log psi = sum of "
+                    "outputs [dense:alpha*N,logcosh].")
+    init_scale: float = opt.option(0.01, params.Real(0), "Standard deviation of the random "
+                                   "initial parameters (rbm, jastrow).")
+    marshall: bool | None = opt.option(
+        None, None, "Marshall sign rule [on for antiferromagnetic heisenberg/xxz/j1j2 on "
+                    "bipartite lattices].", flags=("--marshall/--no-marshall",))
+    sampler: str = opt.option("auto", None, "local (single flips), exchange (magnetization-"
+                                            "conserving) or auto.")
+    samples: int = opt.option(1008, params.Count(1, 1 << 24), "Samples per iteration (rounded "
+                                                              "up to a multiple of --chains).")
+    chains: int = opt.option(16, params.Count(1, 1 << 16), "Markov chains.")
+    discard: int = opt.option(10, params.Count(0, 1 << 20), "Sweeps each chain discards at "
+                                                            "the start of every iteration.")
+    sweep_size: int = opt.option(0, params.Count(0, 1 << 24), "Proposals between samples "
+                                                              "[0: one per site].")
+    iterations: int = opt.option(300, params.Count(0), "Optimisation steps (with --resume: "
+                                                       "steps added).")
+    optimizer: str = opt.option("sr", registry.choice("vmc_optimizer"),
+                                registry.listing("vmc_optimizer") + ".")
+    lr: float = opt.option(0.05, params.Real(0, low_open=True), "Learning rate.")
+    diag_shift: float = opt.option(0.01, params.Real(0, low_open=True),
+                                   "SR: shift added to the diagonal of S.")
+    sr_solver: str = opt.option(
+        "auto", registry.choice("sr_solver"), "SR: dense (Cholesky-preconditioned CG in "
+        "parameter space), kernel (the same in sample space), cg (matrix-free) or auto (the "
+        "cheaper of dense/kernel).")
+    cg_tol: float = opt.option(1e-6, params.Real(0, 1, low_open=True, high_open=True),
+                               "SR: relative residual at which CG stops.")
+    measure_samples: int = opt.option(4096, params.Count(1, 1 << 24),
+                                      "Fresh samples for the final energy and observables.")
+    output: str | None = opt.output(None, "HDF5 file for the run (needed by --resume).")
+    resume: bool = opt.resume("Continue the run saved in --output.")
+    plot: str | None = opt.plot("PNG of energy and variance per iteration.")
+    quiet: bool = opt.quiet("No progress bar.")
 
-    if iterations < 0:
-        raise PhysmlError(f"--iterations must be >= 0 (got {iterations})")
-    if measure_samples < 1:
-        raise PhysmlError(f"--measure-samples must be >= 1 (got {measure_samples})")
-    if resume and overwrite:
-        raise PhysmlError("--resume and --overwrite contradict each other")
-    run_vmc(settings=settings, iterations=iterations, measure_samples=measure_samples,
-            threads=emit.threads(threads), output=output, overwrite=overwrite, resume=resume,
-            as_json=as_json, plot=plot, quiet=quiet, command_line=emit.command_line())
+    def run_options(self) -> dict[str, Any]:
+        """The options that define the run (workflows/vmc.py resolves them)."""
+        from physml_cli.workflows import vmc
+
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(vmc.Settings)}

@@ -1,133 +1,103 @@
-"""``physml simulate``: lattice Monte Carlo options, checked, then handed to commands/simulate."""
+"""``physml simulate``: lattice Monte Carlo settings, checked, then handed to commands/simulate."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-import click
 
 from physml_cli import registry
 from physml_cli.cli.app import cli
+from physml_cli.cli.parsing import TEMPERATURES, SizeList
 from physml_cli.errors import PhysmlError
-from physml_cli.runtime import emit, options
+from physml_cli.runtime import params, settings as opt
 
 
-@cli.command()
-@click.option("--model", type=registry.choice("model"), default="ising", show_default=True)
-@click.option("--q", "q", type=int, default=3, show_default=True, help="Potts states.")
-@click.option("--J", "J", type=float, default=1.0, show_default=True,
-              help="Coupling; > 0 ferromagnetic.")
-@click.option("--h", "h", type=float, default=0.0, show_default=True, help="Magnetic field.")
-@click.option("--lattice", type=registry.choice("lattice"), default="square", show_default=True)
-@click.option("--size", "sizes", multiple=True, default=("16",), show_default=True,
-              help="Linear size L; repeat or give a comma list for one file per size.")
-@click.option("--temperatures", default="1.5:3.5:11", show_default=True,
-              help="a:b:n (n values from a to b) or a comma list.")
-@click.option("--algorithm", type=registry.choice("update_rule"), default="metropolis",
-              show_default=True)
-@click.option("--parallel-tempering", is_flag=True,
-              help="Exchange configurations between neighbouring temperatures every sweep.")
-@click.option("--anneal", is_flag=True,
-              help="One chain cooled through the temperatures, hottest first; reports the "
-                   "lowest energy found.")
-@click.option("--thermalize", type=int, default=1000, show_default=True,
-              help="Sweeps discarded before measuring (per temperature).")
-@click.option("--sweeps", type=int, default=10000, show_default=True,
-              help="Measurement-phase sweeps per temperature.")
-@click.option("--measure-every", type=int, default=10, show_default=True,
-              help="Sweeps between measurements.")
-@click.option("--save-configs", type=int, default=100, show_default=True,
-              help="At most this many configurations stored per temperature, evenly spaced.")
-@click.option("--init", type=click.Choice(("random", "ordered")), default="random",
-              show_default=True, help="Initial configuration.")
-@options.seed()
-@options.threads()
-@options.output("physml_sim.h5",
-                "HDF5 output; with several sizes, {L} in the name or _L<size> is added.")
-@options.json("Print results as JSON on stdout.")
-@options.plot("Write a PNG of e, |m|, C, χ and U against T.")
-@options.resume("Continue from the checkpoint OUTPUT.ckpt.")
-@click.option("--checkpoint-every", type=float, default=60.0, show_default=True,
-              help="Seconds between checkpoints (0: only on SIGINT/SIGTERM).")
-@click.option("--shard", default=None,
-              help="i/n: run only the i-th of n interleaved slices of the temperature grid "
-                   "(i = 0..n-1, e.g. $SLURM_ARRAY_TASK_ID/4); combine with `physml merge`.")
-@options.quiet("No progress display.")
-def simulate(**kw: Any) -> None:
+Q_MODELS = [e.name for e in registry.entries("model") if e.parameter("q")]
+DEFAULT_Q = 3
+
+
+@opt.command(cli, "simulate", run="physml_cli.commands.simulate:run")
+@dataclass(frozen=True)
+class SimulateSettings(opt.Written, opt.Threaded, opt.Seeded):
     """Lattice Monte Carlo of classical spin models, written to HDF5."""
-    from physml_cli.cli import parsing
-    from physml_cli.commands.simulate import run_simulate
+    model: str = opt.option("ising", registry.choice("model"))
+    q: int | None = opt.option(None, params.Count(-params.INT_MAX, params.INT_MAX),
+                               f"States of the {' and '.join(Q_MODELS)} model "
+                               f"[default: {DEFAULT_Q}].", flags=("--q",))
+    J: float = opt.option(1.0, params.Real(), "Coupling; > 0 ferromagnetic.", flags=("--J",))
+    h: float = opt.option(0.0, params.Real(), "Magnetic field.", flags=("--h",))
+    lattice: str = opt.option("square", registry.choice("lattice"))
+    sizes: tuple[int, ...] = opt.option(
+        ("16",), SizeList(), "Linear size L; repeat or give a comma list for one file per size.",
+        flags=("--size",), multiple=True)
+    temperatures: tuple[float, ...] = opt.option(
+        "1.5:3.5:11", TEMPERATURES, "a:b:n (n values from a to b) or a comma list.")
+    algorithm: str = opt.option("metropolis", registry.choice("update_rule"))
+    parallel_tempering: bool = opt.switch(
+        "Exchange configurations between neighbouring temperatures every sweep.")
+    anneal: bool = opt.switch("One chain cooled through the temperatures, hottest first; "
+                              "reports the lowest energy found.")
+    thermalize: int = opt.option(1000, params.Count(0),
+                                 "Sweeps discarded before measuring (per temperature).")
+    sweeps: int = opt.option(10000, params.Count(0),
+                             "Measurement-phase sweeps per temperature.")
+    measure_every: int = opt.option(10, params.Count(1), "Sweeps between measurements.")
+    save_configs: int = opt.option(
+        100, params.Count(0), "At most this many configurations stored per temperature, "
+                              "evenly spaced.")
+    init: str = opt.option("random", params.OneOf(("random", "ordered")),
+                           "Initial configuration.")
+    checkpoint_every: float = opt.option(60.0, params.Real(0), "Seconds between checkpoints "
+                                         "(0: only on SIGINT/SIGTERM).")
+    shard: str | None = opt.option(
+        None, None, "i/n: run only the i-th of n interleaved slices of the temperature grid "
+                    "(i = 0..n-1, e.g. $SLURM_ARRAY_TASK_ID/4); combine with `physml merge`.")
+    output: str = opt.output("physml_sim.h5",
+                             "HDF5 output; with several sizes, {L} in the name or _L<size> is "
+                             "added.")
+    plot: str | None = opt.plot("Write a PNG of e, |m|, C, χ and U against T.")
+    resume: bool = opt.resume("Continue from the checkpoint OUTPUT.ckpt.")
+    quiet: bool = opt.quiet()
 
-    sizes = parsing.size_list(kw.pop("sizes"))
-    temps = parsing.temperature_grid(kw.pop("temperatures"))
-    threads = emit.threads(kw.pop("threads"))
-    for name in ("thermalize", "sweeps", "save_configs"):
-        if kw[name] < 0:
-            raise PhysmlError(f"--{name.replace('_', '-')} must be >= 0 (got {kw[name]})")
-    if kw["sweeps"] < 1:
-        raise PhysmlError("--sweeps must be >= 1")
-    if kw["measure_every"] < 1:
-        raise PhysmlError(f"--measure-every must be >= 1 (got {kw['measure_every']})")
-    if kw["sweeps"] % kw["measure_every"]:
-        raise PhysmlError(f"--sweeps ({kw['sweeps']}) must be a multiple of --measure-every "
-                          f"({kw['measure_every']})")
-    q = registry.entry("model", kw["model"]).parameter("q")
-    if q is not None:
-        q.check(kw["q"], "--q")
-    for name in ("J", "h"):
-        if not abs(kw[name]) < float("inf"):
-            raise PhysmlError(f"--{name} must be a finite number")
-    if kw["checkpoint_every"] < 0:
-        raise PhysmlError("--checkpoint-every must be >= 0")
-    if kw["parallel_tempering"] and kw["anneal"]:
-        raise PhysmlError("--parallel-tempering and --anneal exclude each other")
-    if kw["parallel_tempering"] and len(temps) < 2:
-        raise PhysmlError("--parallel-tempering needs at least two temperatures")
-    if kw["resume"] and kw["overwrite"]:
-        raise PhysmlError("--resume and --overwrite exclude each other")
-    if kw["model"] == "ising":
-        kw["q"] = 2
-    kw["temperature_grid"] = temps
-    kw["shard"], kw["replica_ids"], temps = parsing.shard(kw.pop("shard"), temps)
-    if kw["shard"] and (kw["parallel_tempering"] or kw["anneal"]):
-        raise PhysmlError("--shard splits independent temperatures: not with "
-                          "--parallel-tempering or --anneal")
-    _check_memory(kw["lattice"], sizes, len(temps), kw)
-    from physml_cli.mpi import world
+    def __post_init__(self) -> None:
+        sizes = [L for group in self.sizes for L in group]
+        if len(set(sizes)) != len(sizes):
+            raise PhysmlError("--size: a size appears twice")
+        object.__setattr__(self, "sizes", tuple(sizes))
 
-    rank, size, comm = world()
-    if size > 1:
-        from physml_cli.commands.simulate import run_simulate_mpi
+    def check(self) -> None:
+        if self.sweeps % self.measure_every:
+            raise PhysmlError(f"--sweeps ({self.sweeps}) must be a multiple of --measure-every "
+                              f"({self.measure_every})")
+        if self.sweeps < 1:
+            raise PhysmlError("--sweeps must be >= 1")
+        q = registry.entry("model", self.model).parameter("q")
+        if q is not None:
+            q.check(self.states, "--q")
+        elif self.q is not None:
+            raise PhysmlError(f"--q is for the {' and '.join(Q_MODELS)} model, not {self.model}")
+        if self.parallel_tempering and self.anneal:
+            raise PhysmlError("--parallel-tempering and --anneal exclude each other")
+        if self.parallel_tempering and len(self.temperatures) < 2:
+            raise PhysmlError("--parallel-tempering needs at least two temperatures")
+        if self.resume and self.overwrite:
+            raise PhysmlError("--resume and --overwrite exclude each other")
+        if self.shard and (self.parallel_tempering or self.anneal):
+            raise PhysmlError("--shard splits independent temperatures: not with "
+                              "--parallel-tempering or --anneal")
 
-        if kw["shard"]:
-            raise PhysmlError("--shard and mpirun exclude each other (MPI shares out the grid)")
-        if kw["anneal"]:
-            raise PhysmlError("--anneal follows one chain: it does not run across MPI ranks "
-                              "(use one rank, with threads)")
-        if kw["parallel_tempering"] and kw["algorithm"] == "wolff":
-            # Wolff's sweep length is learnt per temperature while thermalising
-            raise PhysmlError("--parallel-tempering across MPI ranks does not take --algorithm "
-                              "wolff (use metropolis, heatbath or sw, or one rank with threads)")
-        run_simulate_mpi(sizes=sizes, temperatures=kw["temperature_grid"], threads=threads,
-                         command_line=emit.command_line(), comm=comm,
-                         **{k: v for k, v in kw.items() if k not in ("shard", "replica_ids")})
-        return
-    run_simulate(sizes=sizes, temperatures=temps, threads=threads,
-                 command_line=emit.command_line(), **kw)
+    @property
+    def states(self) -> int:
+        """Spin states per site (2 for Ising)."""
+        if registry.entry("model", self.model).parameter("q") is None:
+            return 2
+        return DEFAULT_Q if self.q is None else self.q
 
-
-def _check_memory(lattice: str, sizes: list[int], n_temps: int, kw: dict[str, Any]) -> None:
-    n_meas = kw["sweeps"] // kw["measure_every"]
-    from physml_cli import resources
-
-    limit = resources.memory_limit()
-    if limit is None:
-        return
-    for L in sizes:
-        n = registry.lattice_sites(lattice, L)
-        configs = n_temps * min(kw["save_configs"], n_meas) * n
-        # spins, a 4-byte working copy, neighbour table (~4 z bytes), series
-        need = n_temps * n * 10 + n * 32 + configs + n_temps * n_meas * 16
-        if need > limit:
-            raise PhysmlError(f"--size {L} on the {lattice} lattice needs about "
-                              f"{need / 2**30:.1f} GiB, more than this machine's memory allows "
-                              f"({limit / 2**30:.1f} GiB)")
+    def model_parameters(self) -> dict[str, Any]:
+        """What defines the Monte Carlo run (and goes into the file's metadata)."""
+        return dict(model=self.model, q=self.states, J=self.J,
+                    h=self.h, lattice=self.lattice, algorithm=self.algorithm,
+                    parallel_tempering=self.parallel_tempering, anneal=self.anneal,
+                    thermalize=self.thermalize, sweeps=self.sweeps,
+                    measure_every=self.measure_every, save_configs=self.save_configs,
+                    init=self.init, seed=self.seed)

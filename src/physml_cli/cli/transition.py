@@ -1,66 +1,65 @@
 """``physml detect-transition``."""
 from __future__ import annotations
 
-import click
+from dataclasses import dataclass
 
+from physml_cli.cli import parsing
 from physml_cli.cli.app import cli
 from physml_cli.errors import PhysmlError
-from physml_cli.runtime import emit, options
+from physml_cli.runtime import params, settings as opt
 
 
-@cli.command("detect-transition")
-@click.argument("files", nargs=-1, required=True)
-@click.option("--method", "methods", multiple=True, default=("all",), show_default=True,
-              help="binder, peaks, supervised, confusion, pca, autoencoder or all (repeatable).")
-@click.option("--bootstrap", type=int, default=100, show_default=True,
-              help="Bootstrap samples for the error bars.")
-@options.seed()
-@click.option("--nu", default="1", show_default=True,
-              help="Exponent of T(L) = T_c + a L^(-1/nu), or 'fit' (four sizes or more).")
-@click.option("--window", default=None,
-              help="supervised: train on T <= a and T >= b, as 'a,b' [lowest and highest "
-                   "quarter of the temperatures].")
-@click.option("--epochs", type=int, default=20, show_default=True,
-              help="Training epochs of the networks (and of each confusion trial).")
-@options.threads()
-@options.json("Print the estimates as JSON on stdout.")
-@options.plot("PNG with one panel per method.")
-@options.overwrite()
-def detect_transition(files: tuple[str, ...], methods: tuple[str, ...], bootstrap: int, seed: int,
-                      nu: str, window: str | None, epochs: int, threads: int | None,
-                      as_json: bool, plot: str | None, overwrite: bool) -> None:
+@opt.command(cli, "detect-transition", run="physml_cli.commands.transition:run_detect")
+@dataclass(frozen=True)
+class DetectSettings(opt.Reported, opt.Threaded, opt.Seeded):
     """Locate a phase transition from simulate datasets (several sizes of one model)."""
-    from physml_cli.cli import parsing
-    from physml_cli.analysis import transition
-    from physml_cli.commands.transition import run_detect
+    files: tuple[str, ...] = opt.argument(nargs=-1, required=True)
+    methods: tuple[str, ...] = opt.option(
+        ("all",), None, "binder, peaks, supervised, confusion, pca, autoencoder or all "
+                        "(repeatable, or a comma list).", flags=("--method",), multiple=True)
+    bootstrap: int = opt.option(100, params.Count(0, 100_000),
+                                "Bootstrap samples for the error bars.")
+    nu: str = opt.option("1", None, "Exponent of T(L) = T_c + a L^(-1/nu), or 'fit' (four "
+                                    "sizes or more).")
+    window: tuple[float, ...] | None = opt.option(
+        None, parsing.Parsed(parsing.number_grid, "a,b"),
+        "supervised: train on T <= a and T >= b, as 'a,b' [lowest and highest quarter of the "
+        "temperatures].")
+    epochs: int = opt.option(20, params.Count(1, 100_000),
+                             "Training epochs of the networks (and of each confusion trial).")
+    plot: str | None = opt.plot("PNG with one panel per method.")
+    overwrite: bool = opt.overwrite()
 
-    chosen: list[str] = []
-    for m in methods:
-        for name in m.split(","):
-            if name == "all":
-                chosen += list(transition.METHODS)
-            elif name in transition.METHODS:
-                chosen.append(name)
-            else:
-                raise PhysmlError(f"unknown --method {name!r} "
-                                  f"(choose {', '.join(transition.METHODS)} or all)")
-    chosen = list(dict.fromkeys(chosen))
-    if bootstrap < 0 or epochs < 1:
-        raise PhysmlError("--bootstrap must be >= 0 and --epochs >= 1")
-    nu_value: float | None = None
-    if nu != "fit":
-        try:
-            nu_value = float(nu)
-        except ValueError:
-            raise PhysmlError(f"--nu {nu!r}: expected a number or 'fit'") from None
-        if not (nu_value > 0 and nu_value < float("inf")):
-            raise PhysmlError(f"--nu must be > 0 (got {nu})")
-    bounds = None
-    if window is not None:
-        w = parsing.number_grid(window, "--window")
-        if len(w) != 2 or not w[0] < w[1]:
+    def check(self) -> None:
+        self.chosen_methods()
+        self.nu_value()
+        if self.window is not None and not (len(self.window) == 2
+                                            and self.window[0] < self.window[1]):
             raise PhysmlError("--window: expected 'a,b' with a < b")
-        bounds = (w[0], w[1])
-    run_detect(files=list(files), methods=chosen, bootstrap=bootstrap, seed=seed, nu=nu_value,
-               window=bounds, epochs=epochs, threads=emit.threads(threads), as_json=as_json,
-               plot=plot, overwrite=overwrite)
+
+    def chosen_methods(self) -> list[str]:
+        from physml_cli.analysis.transition import METHODS
+
+        chosen: list[str] = []
+        for m in self.methods:
+            for name in m.split(","):
+                if name == "all":
+                    chosen += list(METHODS)
+                elif name in METHODS:
+                    chosen.append(name)
+                else:
+                    raise PhysmlError(f"unknown --method {name!r} "
+                                      f"(choose {', '.join(METHODS)} or all)")
+        return list(dict.fromkeys(chosen))
+
+    def nu_value(self) -> float | None:
+        """None: fit nu."""
+        if self.nu == "fit":
+            return None
+        try:
+            nu = float(self.nu)
+        except ValueError:
+            raise PhysmlError(f"--nu {self.nu!r}: expected a number or 'fit'") from None
+        if not (0 < nu < float("inf")):
+            raise PhysmlError(f"--nu must be > 0 (got {self.nu})")
+        return nu

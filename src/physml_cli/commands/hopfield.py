@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -10,30 +10,35 @@ from physml_cli import _engine
 from physml_cli.workflows import hopfield
 from physml_cli.io import schema
 from physml_cli.runtime import outputs
-from physml_cli.runtime.emit import emit
+from physml_cli.runtime.emit import command_line, emit
 from physml_cli.errors import PhysmlError
 
+if TYPE_CHECKING:
+    from physml_cli.cli.hopfield import CapacitySettings, RecallSettings
+    from physml_cli.cli.learn import TrainHopfieldSettings
 
-def run_train_hopfield(*, data: str, rule: str, count: int | None, seed: int, output: str,
-                       overwrite: bool, as_json: bool, command_line: str) -> None:
-    outputs.check_new(output, overwrite)
-    r = hopfield.train(data, rule, count, seed)
+
+def run_train_hopfield(s: TrainHopfieldSettings) -> None:
+    data, rule, seed, output = s.data, s.rule, s.seed, s.output
+    outputs.check_new(output, s.overwrite)
+    r = hopfield.train(data, rule, s.count, seed)
     P, N = r["patterns"].shape
     schema.write_model(output, "hopfield",
                        {"rule": rule, "neurons": N, "n_patterns": P, "load": P / N,
                         "stable_patterns": r["stable"], "file": data, "seed": seed},
-                       {"W": r["W"], "patterns": r["patterns"]}, command_line)
+                       {"W": r["W"], "patterns": r["patterns"]}, command_line())
     summary = {"rule": rule, "neurons": N, "patterns": P, "load": P / N,
                "stable_patterns": r["stable"], "wall_s": round(r["wall_s"], 4)}
-    emit(as_json, summary, [f"{rule}: {P} patterns in {N} neurons (load {P / N:.3g}), "
+    emit(s.as_json, summary, [f"{rule}: {P} patterns in {N} neurons (load {P / N:.3g}), "
                             f"{r['stable']} of them fixed points -> {output}"])
 
 
-def run_capacity(*, neurons: int, loads: list[float], trials: int, probes: int, corrupt: float,
-                 rule: str, seed: int, threads: int, as_json: bool, plot: str | None,
-                 overwrite: bool) -> None:
-    outputs.check_plot(plot, overwrite)
-    r = _engine.hopfield_capacity(neurons, loads, trials, probes, corrupt, rule, seed, threads)
+def run_capacity(s: CapacitySettings) -> None:
+    neurons, trials, probes, corrupt, rule, plot = s.neurons, s.trials, s.probes, s.corrupt, \
+        s.rule, s.plot
+    outputs.check_plot(plot, s.overwrite)
+    r = _engine.hopfield_capacity(neurons, list(s.loads), trials, probes, corrupt, rule, s.seed,
+                                  s.threads)
 
     def num(x: float) -> float | None:
         return x if math.isfinite(x) else None
@@ -44,17 +49,16 @@ def run_capacity(*, neurons: int, loads: list[float], trials: int, probes: int, 
     if plot:
         from physml_cli.report.plotting import capacity_curve
         capacity_curve(out, plot)
-    emit(as_json, out, ["the recall overlap never drops below 0.967 on these loads: scan larger "
+    emit(s.as_json, out, ["the recall overlap never drops below 0.967 on these loads: scan larger "
                         "loads" if out["alpha_c"] is None else
                         f"alpha_c = {out['alpha_c']:.4f} ± {out['alpha_c_err']:.4f} ({rule}, "
                         f"N = {neurons}; known N -> infinity value 0.138)"])
 
 
-def run_recall(*, network: str, input_path: str | None, corrupt: float, dynamics: str,
-               temperature: float, beta: float, max_sweeps: int, seed: int,
-               output: str | None, overwrite: bool, as_json: bool, command_line: str) -> None:
-    if output:
-        outputs.check_new(output, overwrite)
+def run_recall(s: RecallSettings) -> None:
+    network, input_path, corrupt, dynamics, seed, output = s.network, s.input_path, s.corrupt, \
+        s.dynamics, s.seed, s.output
+    outputs.check_new(output, s.overwrite)
     model = schema.read_model(network)
     if model["attrs"].get("model_kind") != "hopfield":
         raise PhysmlError(f"{network} is not a Hopfield network")
@@ -72,18 +76,18 @@ def run_recall(*, network: str, input_path: str | None, corrupt: float, dynamics
     else:
         clean = patterns
     start = hopfield.corrupt(clean, corrupt, seed)
-    r = hopfield.recall(W, patterns, start, dynamics, temperature, beta, max_sweeps, seed)
+    r = hopfield.recall(W, patterns, start, dynamics, s.temperature, s.beta, s.max_sweeps, seed)
     if output:
         schema.write_recall(output, {"network": network, "dynamics": dynamics,
-                                     "temperature": temperature, "beta": beta,
+                                     "temperature": s.temperature, "beta": s.beta,
                                      "corrupt": corrupt, "seed": seed},
                             {"input": start, "final": r["final"], "pattern": r["pattern"],
-                             "overlap": r["overlap"]}, command_line)
+                             "overlap": r["overlap"]}, command_line())
     summary: dict[str, Any] = {
         "n": int(len(start)), "dynamics": dynamics, "corrupt": corrupt,
         "mean_overlap": float(r["overlap"].mean()),
         "recovered_fraction": float((r["overlap"] == 1.0).mean()),
         "overlaps": r["overlap"].tolist(), "patterns": r["pattern"].tolist()}
-    emit(as_json, summary, [f"{summary['n']} states, {corrupt:.0%} flipped: mean final overlap "
+    emit(s.as_json, summary, [f"{summary['n']} states, {corrupt:.0%} flipped: mean final overlap "
                             f"{summary['mean_overlap']:.4f}, exactly restored "
                             f"{summary['recovered_fraction']:.1%}"])

@@ -1,27 +1,31 @@
 """``physml exact`` once arguments are valid: diagonalise, save, report."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from physml_cli.workflows import exact
 from physml_cli.report import console as report
 from physml_cli.io import schema
-from physml_cli.runtime import outputs
-from physml_cli.runtime.emit import emit
+from physml_cli.runtime import outputs, resume
+from physml_cli.runtime.emit import command_line, emit
+
+if TYPE_CHECKING:
+    from physml_cli.cli.quantum import ExactSettings, VmcSettings
 
 
-def run_exact(*, output: str | None, overwrite: bool, as_json: bool, command_line: str,
-              **opts: Any) -> None:
-    if output:
-        outputs.check_new(output, overwrite)
-    r = exact.run(**opts)
-    if output:
+def run_exact(s: ExactSettings) -> None:
+    outputs.check_new(s.output, s.overwrite)
+    r = exact.run(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
+                  delta=s.delta, J2=s.J2, open_boundaries=s.open_boundaries, sz=s.sz,
+                  levels=s.levels, tol=s.tol, max_iter=s.max_iter, seed=s.seed,
+                  threads=s.threads)
+    if s.output:
         arrays = {"levels": np.asarray(r["levels"]), "zz": np.asarray(r["zz"])}
         attrs = {k: v for k, v in r.items() if k not in ("levels", "zz")}
-        schema.write_exact(output, attrs, arrays, command_line)
-    emit(as_json, r, _exact_text(r, output))
+        schema.write_exact(s.output, attrs, arrays, command_line())
+    emit(s.as_json, r, _exact_text(r, s.output))
 
 
 def _exact_text(r: dict[str, Any], output: str | None) -> list[str]:
@@ -38,15 +42,12 @@ def _exact_text(r: dict[str, Any], output: str | None) -> list[str]:
     return lines
 
 
-def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, threads: int,
-            output: str | None, overwrite: bool, resume: bool, as_json: bool, plot: str | None,
-            quiet: bool, command_line: str) -> None:
+def run_vmc(opts: VmcSettings) -> None:
     import dataclasses
-    import os
 
     from physml_cli.report import plotting
     from physml_cli.workflows import vmc
-    from physml_cli.errors import Interrupted, PhysmlError
+    from physml_cli.errors import Interrupted
     from physml_cli.mpi import world
     from physml_cli.runtime.signals import SignalCatcher
 
@@ -54,22 +55,18 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
     if size == 1:
         comm = None
     root = rank == 0
-    s = vmc.resolve(**settings)
-    if resume:
-        if not output:
-            raise PhysmlError("--resume needs --output (the run to continue)")
-        if not os.path.exists(output):
-            raise PhysmlError(f"--resume: no {output} to continue")
-        schema.check_writable(output)
+    output, threads, plot, as_json = opts.output, opts.threads, opts.plot, opts.as_json
+    iterations = opts.iterations
+    s = vmc.resolve(**opts.run_options())
+    if resume.plan(output, opts.resume, opts.overwrite, resume.INSIDE) == resume.CONTINUE:
+        assert output
         run = vmc.restore(schema.read_vmc(output), s, threads, output, comm)
     else:
-        if output:
-            outputs.check_new(output, overwrite)
         run = vmc.new_run(s, threads, comm)
-    outputs.check_plot(plot, overwrite)
+    outputs.check_plot(plot, opts.overwrite)
     exact_e, exact_method = vmc.exact_energy(s, threads) if root else (None, None)
 
-    with SignalCatcher() as sig, report.progress_bar(quiet or as_json or not root,
+    with SignalCatcher() as sig, report.progress_bar(opts.quiet or as_json or not root,
                                                      "iterations") as bar:
         task = bar.add_task("VMC", total=iterations)
 
@@ -82,7 +79,7 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
     interrupted = sig.signum
     if comm is not None:  # a signal may have reached some ranks only
         interrupted = max((x or 0) for x in comm.allgather(interrupted)) or None
-    final = None if interrupted else vmc.measure(run, measure_samples)
+    final = None if interrupted else vmc.measure(run, opts.measure_samples)
     configs = run.all_configs()
     if not root:
         if interrupted:
@@ -115,7 +112,7 @@ def run_vmc(*, settings: dict[str, Any], iterations: int, measure_samples: int, 
             arrays["zz"] = np.asarray(final["zz"])
         attrs = {**dataclasses.asdict(s), **{k: v for k, v in r.items() if v is not None},
                  "complete": not interrupted}
-        schema.write_vmc(output, attrs, arrays, command_line)
+        schema.write_vmc(output, attrs, arrays, command_line())
     if interrupted:
         where = f"saved to {output} (continue with --resume)" if output else "nothing saved (no --output)"
         raise Interrupted(interrupted, output or "", f"interrupted by signal {interrupted} after "

@@ -2,74 +2,103 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from physml_cli.report import console as report
 from physml_cli.io import schema
 from physml_cli.workflows import simulate
-from physml_cli.runtime import outputs
+from physml_cli.runtime import emit, outputs, resume
 from physml_cli.errors import Interrupted, PhysmlError
-from physml_cli.mpi import agree as mpi_agree
-from physml_cli.cli.parsing import output_for_size
+from physml_cli import registry, resources
+from physml_cli.mpi import agree as mpi_agree, world
+from physml_cli.cli.parsing import output_for_size, shard as shard_of
+
+if TYPE_CHECKING:
+    from physml_cli.cli.simulate import SimulateSettings
 
 
-def run_simulate(*, sizes: list[int], temperatures: list[float], threads: int, output: str,
-                 as_json: bool, plot: str | None, resume: bool, overwrite: bool,
-                 checkpoint_every: float, quiet: bool, command_line: str, comm: Any = None,
-                 warn: bool = True, **model: Any) -> None:
-    several = len(sizes) > 1
-    paths = [output_for_size(output, L, several) for L in sizes]
+def run(s: SimulateSettings) -> None:
+    """One process (OpenMP inside), or rank 0..K-1 of an MPI run."""
+    shard, replica_ids, temps = shard_of(s.shard, list(s.temperatures))
+    _check_memory(s, len(temps))
+    rank, size, comm = world()
+    if size > 1:
+        if shard:
+            raise PhysmlError("--shard and mpirun exclude each other (MPI shares out the grid)")
+        if s.anneal:
+            raise PhysmlError("--anneal follows one chain: it does not run across MPI ranks "
+                              "(use one rank, with threads)")
+        if s.parallel_tempering and s.algorithm == "wolff":
+            # Wolff's sweep length is learnt per temperature while thermalising
+            raise PhysmlError("--parallel-tempering across MPI ranks does not take --algorithm "
+                              "wolff (use metropolis, heatbath or sw, or one rank with threads)")
+        run_simulate_mpi(s, comm)
+        return
+    run_simulate(s, temps, shard, replica_ids)
+
+
+def _check_memory(s: SimulateSettings, n_temps: int) -> None:
+    n_meas = s.sweeps // s.measure_every
+    limit = resources.memory_limit()
+    if limit is None:
+        return
+    for L in s.sizes:
+        n = registry.lattice_sites(s.lattice, L)
+        configs = n_temps * min(s.save_configs, n_meas) * n
+        # spins, a 4-byte working copy, neighbour table (~4 z bytes), series
+        need = n_temps * n * 10 + n * 32 + configs + n_temps * n_meas * 16
+        if need > limit:
+            raise PhysmlError(f"--size {L} on the {s.lattice} lattice needs about "
+                              f"{need / 2**30:.1f} GiB, more than this machine's memory allows "
+                              f"({limit / 2**30:.1f} GiB)")
+
+
+def run_simulate(s: SimulateSettings, temperatures: list[float], shard: str = "",
+                 replica_ids: list[int] | None = None, comm: Any = None,
+                 warn: bool = True) -> None:
+    """The sizes of s over the given temperatures (all of s.temperatures, or one shard's)."""
+    several = len(s.sizes) > 1
+    paths = [output_for_size(s.output, L, several) for L in s.sizes]
     if len(set(paths)) != len(paths):
         raise PhysmlError("--output: two sizes would write the same file")
+    model = dict(s.model_parameters(), shard=shard, temperature_grid=list(s.temperatures),
+                 replica_ids=replica_ids or [])
     plans = []
-    for L, out in zip(sizes, paths):
+    for L, out in zip(s.sizes, paths):
         params = dict(model, L=L, temperatures=temperatures)
-        ckpt = simulate.checkpoint_path(out)
-        schema.check_writable(out)
-        done = False
-        if os.path.exists(out) and not overwrite:
-            if not resume:
-                raise PhysmlError(f"{out} exists (use --overwrite to replace it)")
-            if not os.path.exists(ckpt):
-                done = True  # finished earlier: report it, do not redo it
-        if os.path.exists(ckpt) and not (resume or overwrite):
-            raise PhysmlError(f"an interrupted run left {ckpt}: use --resume to continue it or "
-                              "--overwrite to start afresh")
-        if resume and not done and not os.path.exists(ckpt):
-            raise PhysmlError(f"--resume: no checkpoint {ckpt} to resume from")
-        plans.append((params, out, done))
-    outputs.check_plot(plot, overwrite or resume)  # a resumed run may replace its own plot
+        state = resume.plan(out, s.resume, s.overwrite, resume.BESIDE)
+        plans.append((params, out, state))
+    outputs.check_plot(s.plot, s.overwrite or s.resume)  # a resumed run may replace its own plot
+    threads, quiet, command_line = s.threads, s.quiet, emit.command_line()
 
     results = []
     with report.progress_bar(quiet) as bar:
-        for params, out, done in plans:
-            if done:
+        for params, out, state in plans:
+            if state == resume.DONE:
                 results.append(_reload(out, params))
                 continue
-            if overwrite and os.path.exists(simulate.checkpoint_path(out)):
-                os.unlink(simulate.checkpoint_path(out))
+            resume.start(out, state, resume.BESIDE)
             task = bar.add_task(f"L={params['L']:<4d} {len(temperatures)} T", total=1)
 
             def on_progress(done_sweeps: int, total: int, task: Any = task) -> None:
                 bar.update(task, completed=done_sweeps, total=total)
 
-            r = simulate.run_size(params, threads, out, resume, command_line, checkpoint_every,
-                                  on_progress, comm)
+            r = simulate.run_size(params, threads, out, state == resume.CONTINUE, command_line,
+                                  s.checkpoint_every, on_progress, comm)
             schema.write_simulation(out, r, command_line)
-            ckpt = simulate.checkpoint_path(out)
-            if os.path.exists(ckpt):
-                os.unlink(ckpt)
+            resume.finished(out, resume.BESIDE)
             results.append((r, out))
     for r, out in results:
         if not quiet:
             report.stderr.print(report.summary_table(r, out))
         for line in report.short_run_warnings(r) if warn else []:
             report.say(line)
-        if as_json:
+        if s.as_json:
             report.print_json(report.size_json(r, out))
-    if plot:
+    if s.plot:
         from physml_cli.report.plotting import observables_vs_temperature
-        observables_vs_temperature([r for r, _ in results], plot)
+        observables_vs_temperature([r for r, _ in results], s.plot)
 
 
 def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
@@ -90,56 +119,49 @@ def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
     return r, out
 
 
-def run_simulate_mpi(*, sizes: list[int], temperatures: list[float], output: str,
-                     as_json: bool, plot: str | None, quiet: bool, comm: Any,
-                     **kw: Any) -> None:
+def run_simulate_mpi(s: SimulateSettings, comm: Any) -> None:
     """Under MPI: rank r of K runs the r-th interleaved slice of the temperature grid (OpenMP
     inside), writing shard files; rank 0 then merges them into the files one process would
     have written (same seed: identical for any K) and reports. With parallel tempering the
     ranks share out the replicas of one run instead and exchange across ranks; each ends with
     the whole result, and rank 0's file is kept."""
     from physml_cli.workflows import merge
-    from physml_cli.cli import parsing
 
     rank, size = comm.Get_rank(), comm.Get_size()
-    tempering = kw["parallel_tempering"]
-    several = len(sizes) > 1
-    finals = [output_for_size(output, L, several) for L in sizes]
-    part = _rank_name(output, rank, size)
+    several = len(s.sizes) > 1
+    finals = [output_for_size(s.output, L, several) for L in s.sizes]
+    part = _rank_name(s.output, rank, size)
+    mine = replace(s, output=part, as_json=False, plot=None, quiet=s.quiet or rank != 0)
+    temperatures = list(s.temperatures)
     error: BaseException | None = None
     try:
-        if not kw["overwrite"]:
+        if not s.overwrite:
             for f in finals:
-                if os.path.exists(f) and not kw["resume"]:
+                if os.path.exists(f) and not s.resume:
                     raise PhysmlError(f"{f} exists (use --overwrite to replace it)")
-        if tempering:
-            run_simulate(sizes=sizes, temperatures=temperatures, output=part, as_json=False,
-                         plot=None, quiet=quiet or rank != 0, comm=comm, warn=False,
-                         **{**kw, "shard": "", "replica_ids": []})
+        if s.parallel_tempering:
+            run_simulate(mine, temperatures, comm=comm, warn=False)
         else:
-            shard, ids, mine = parsing.shard(f"{rank}/{size}", temperatures)
-            run_simulate(sizes=sizes, temperatures=mine, output=part, as_json=False, plot=None,
-                         quiet=quiet or rank != 0, warn=False,
-                         **{**kw, "shard": shard, "replica_ids": ids})
+            shard, ids, slice_ = shard_of(f"{rank}/{size}", temperatures)
+            run_simulate(mine, slice_, shard, ids, warn=False)
     except (PhysmlError, Interrupted) as exc:
         error = exc
     mpi_agree(comm, error)
     if rank == 0:
-        for L, final in zip(sizes, finals):
-            parts = [output_for_size(_rank_name(output, r, size), L, several) for r in range(size)]
-            if tempering:  # every rank holds the whole run
+        for L, final in zip(s.sizes, finals):
+            parts = [output_for_size(_rank_name(s.output, r, size), L, several)
+                     for r in range(size)]
+            if s.parallel_tempering:  # every rank holds the whole run
                 os.replace(parts[0], final)
                 for p in parts[1:]:
                     os.unlink(p)
                 continue
-            merge.run(parts, final, True, kw["command_line"])
+            merge.run(parts, final, True, emit.command_line())
             for p in parts:
                 os.unlink(p)
     comm.Barrier()
     if rank == 0:  # report from the merged files, as a finished run is reported
-        run_simulate(sizes=sizes, temperatures=temperatures, output=output, as_json=as_json,
-                     plot=plot, quiet=quiet,
-                     **{**kw, "shard": "", "replica_ids": [], "resume": True, "overwrite": False})
+        run_simulate(replace(s, resume=True, overwrite=False), temperatures)
 
 
 def _rank_name(output: str, rank: int, size: int) -> str:

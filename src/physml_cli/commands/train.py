@@ -1,7 +1,7 @@
 """``physml train ...`` once arguments are valid: load, fit, save, report."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,27 +12,32 @@ from physml_cli.io import schema
 from physml_cli.workflows import train_linear
 from physml_cli.workflows import train_mlp
 from physml_cli.runtime import outputs
-from physml_cli.runtime.emit import emit
+from physml_cli.runtime.emit import command_line, emit
 from physml_cli.errors import PhysmlError
 
+if TYPE_CHECKING:
+    from physml_cli.cli.learn import PredictSettings, TrainLinearSettings, TrainMlpSettings
 
-def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
-                     command_line: str, target: str | None, tc: float | None, features: str,
-                     threads: int, **opts: Any) -> None:
-    outputs.check_new(output, overwrite)
-    ds = learning_data.load(data, target, features, tc=tc, threads=threads)
-    r = train_linear.fit(ds, **opts)
-    attrs = dict(ds.source, model=r.model, alpha=r.alpha, l1_ratio=opts["l1_ratio"],
-                 fit_intercept=opts["fit_intercept"], standardize=opts["standardize"],
+
+def run_train_linear(s: TrainLinearSettings) -> None:
+    outputs.check_new(s.output, s.overwrite)
+    ds = learning_data.load(s.data, s.target, s.features, tc=s.tc, threads=s.threads)
+    r = train_linear.fit(ds, model=s.model, alphas=list(s.alpha), l1_ratio=s.l1_ratio, cv=s.cv,
+                         fit_intercept=not s.no_intercept, standardize=s.standardize,
+                         test_fraction=s.test_fraction, seed=s.seed, tol=s.tol,
+                         max_iter=s.max_iter)
+    attrs = dict(ds.source, model=r.model, alpha=r.alpha, l1_ratio=s.l1_ratio,
+                 fit_intercept=not s.no_intercept, standardize=s.standardize,
                  n_features=int(ds.X.shape[1]), train_score=r.train_score,
-                 test_score=r.test_score, test_fraction=opts["test_fraction"],
-                 seed=opts["seed"], converged=r.converged, cv_folds=opts["cv"])
+                 test_score=r.test_score, test_fraction=s.test_fraction,
+                 seed=s.seed, converged=r.converged, cv_folds=s.cv)
+    output, as_json = s.output, s.as_json
     arrays = {"coef": r.coef, "intercept": r.intercept}
     if r.scale_mean is not None:
         arrays.update(scale_mean=r.scale_mean, scale_std=r.scale_std)
     if r.cv_scores:
         arrays.update(cv_alphas=r.cv_alphas, cv_scores=r.cv_scores)
-    schema.write_model(output, "linear", attrs, arrays, command_line)
+    schema.write_model(output, "linear", attrs, arrays, command_line())
     if not r.converged:
         report.say(f"warning: {r.model} did not converge in --max-iter iterations")
     emit(as_json, train_linear.as_json(r), [f"{r.model} (alpha = {r.alpha:g}) on {ds.X.shape[0]} samples × "
@@ -41,18 +46,16 @@ def run_train_linear(*, data: str, output: str, overwrite: bool, as_json: bool,
                             f" -> {output}"])
 
 
-def run_train_mlp(*, data: str, output: str, overwrite: bool, as_json: bool, command_line: str,
-                  labels: str, tc: float | None, loss: str, hidden: list[int], activation: str,
-                  conv: list[tuple[int, int]], dropout: float, architecture: str | None,
-                  plot: str | None, **opts: Any) -> None:
-    outputs.check_new(output, overwrite)
-    outputs.check_plot(plot, overwrite)
-    ds = train_mlp.label(data, labels, loss, tc)
+def run_train_mlp(s: TrainMlpSettings) -> None:
+    output, plot, data, tc, conv = s.output, s.plot, s.data, s.tc, list(s.conv or ())
+    outputs.check_new(output, s.overwrite)
+    outputs.check_plot(plot, s.overwrite)
+    ds = train_mlp.label(data, s.labels, s.loss, tc)
     if conv and not ds.lattice:
         raise PhysmlError(f"--conv needs configurations on a chain, square, triangular or honeycomb "
                           f"lattice; {data} has no such geometry")
-    arch = architecture or train_mlp.architecture(hidden, activation, conv, dropout,
-                                                  train_mlp.outputs_for(ds))
+    arch = s.architecture or train_mlp.architecture(list(s.hidden), s.activation, conv,
+                                                    s.dropout, train_mlp.outputs_for(ds))
     try:
         n_out = _engine.mlp_outputs(arch, ds.input_shape)
     except ValueError as exc:
@@ -60,6 +63,7 @@ def run_train_mlp(*, data: str, output: str, overwrite: bool, as_json: bool, com
     if n_out != train_mlp.outputs_for(ds):
         raise PhysmlError(f"the network has {n_out} outputs; {ds.loss} on these labels needs "
                           f"{train_mlp.outputs_for(ds)}")
+    opts = s.training_options()
     r = train_mlp.fit(ds, arch, **opts)
     attrs = dict(ds.source, model="mlp", architecture=arch, input_shape=list(ds.input_shape),
                  loss=ds.loss, n_features=int(ds.X.shape[1]), n_params=len(r.params),
@@ -70,7 +74,7 @@ def run_train_mlp(*, data: str, output: str, overwrite: bool, as_json: bool, com
     arrays.update({f"history_{k}": np.asarray(v, dtype=np.float64) for k, v in r.history.items()
                    if isinstance(v, list)})
     schema.write_model(output, "mlp", {k: v for k, v in attrs.items() if v is not None}, arrays,
-                       command_line)
+                       command_line())
     if plot:
         from physml_cli.report import plotting
         plotting.learning_curves(r.history, ds.loss, plot)
@@ -79,18 +83,18 @@ def run_train_mlp(*, data: str, output: str, overwrite: bool, as_json: bool, com
     key = "r2" if ds.loss == "mse" else "acc"
     parts = [f"{name} {out[f'{name}_{key}']:.4f}" for name in ("train", "val", "test")
              if out[f"{name}_{key}"] is not None]
-    emit(as_json, out, [f"mlp [{arch}] {out['epochs']} epochs in {r.wall_s:.2f} s; {what}: "
+    emit(s.as_json, out, [f"mlp [{arch}] {out['epochs']} epochs in {r.wall_s:.2f} s; {what}: "
                         + ", ".join(parts) + f" -> {output}"])
 
 
-def run_predict(*, model_path: str, data: str, target: str | None, tc: float | None,
-                output: str | None, overwrite: bool, as_json: bool, command_line: str) -> None:
-    if output:
-        outputs.check_new(output, overwrite)
+def run_predict(s: PredictSettings) -> None:
+    model_path, data, target, tc, output, as_json = s.model, s.data, s.target, s.tc, s.output, \
+        s.as_json
+    outputs.check_new(output, s.overwrite)
     model = schema.read_model(model_path)
     a, arr = model["attrs"], model["arrays"]
     if a.get("model_kind") == "mlp":
-        return _predict_mlp(model_path, model, data, target, tc, output, as_json, command_line)
+        return _predict_mlp(model_path, model, data, target, tc, output, as_json)
     if a.get("model_kind") != "linear":
         raise PhysmlError(f"{model_path} is not a model physml predict can apply "
                           f"(kind {a.get('model_kind')}); linear models and MLPs are supported")
@@ -118,7 +122,7 @@ def run_predict(*, model_path: str, data: str, target: str | None, tc: float | N
             arrays["probability"] = pred
         schema.write_predictions(output, {"model": model_path, "data": data,
                                           "target": ds.source["target"], "score": score},
-                                 arrays, command_line)
+                                 arrays, command_line())
     emit(as_json, {"model": a["model"], "n": int(len(values)), "target": ds.source["target"],
                    "score": float(score), "predictions": values.tolist()},
          [f"{a['model']} on {len(values)} samples of {data}: score {score:.6g}"
@@ -126,7 +130,7 @@ def run_predict(*, model_path: str, data: str, target: str | None, tc: float | N
 
 
 def _predict_mlp(model_path: str, model: dict[str, Any], data: str, labels: str | None,
-                 tc: float | None, output: str | None, as_json: bool, command_line: str) -> None:
+                 tc: float | None, output: str | None, as_json: bool) -> None:
     a, arr = model["attrs"], model["arrays"]
     try:
         arch, loss, shape = str(a["architecture"]), str(a["loss"]), tuple(int(v) for v in a["input_shape"])
@@ -149,7 +153,7 @@ def _predict_mlp(model_path: str, model: dict[str, Any], data: str, labels: str 
             arrays["probability"] = out
         schema.write_predictions(output, {"model": model_path, "data": data, "target": labels,
                                           **({"score": score} if score is not None else {})},
-                                 arrays, command_line)
+                                 arrays, command_line())
     emit(as_json, {"model": "mlp", "n": int(len(values)), "target": labels, "score": score,
                    "predictions": np.asarray(values).tolist()},
          [f"mlp on {len(values)} samples of {data}: score "

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -14,14 +14,16 @@ from physml_cli.runtime import outputs
 from physml_cli.runtime.emit import emit
 from physml_cli.errors import PhysmlError
 
+if TYPE_CHECKING:
+    from physml_cli.cli.transition import DetectSettings
 
-def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: int,
-               nu: float | None, window: tuple[float, float] | None, epochs: int, threads: int,
-               as_json: bool, plot: str | None, overwrite: bool) -> None:
-    outputs.check_plot(plot, overwrite)
-    data = transition_data.load(files)
-    ctx = transition.Context(data=data, bootstrap=bootstrap, seed=seed, nu=nu, window=window,
-                             epochs=epochs, threads=threads)
+
+def run_detect(s: DetectSettings) -> None:
+    methods, as_json, plot = s.chosen_methods(), s.as_json, s.plot
+    outputs.check_plot(plot, s.overwrite)
+    data = transition_data.load(list(s.files))
+    ctx = transition.Context(data=data, bootstrap=s.bootstrap, seed=s.seed, nu=s.nu_value(),
+                             window=s.window, epochs=s.epochs, threads=s.threads)
     explicit = len(methods) < len(transition.METHODS)
     results: dict[str, Any] = {}
     t0 = time.perf_counter()
@@ -45,7 +47,7 @@ def run_detect(*, files: list[str], methods: list[str], bootstrap: int, seed: in
             r["relative_deviation"] = (r["tc"] - exact) / exact
     if plot:
         from physml_cli.report import plotting
-        nu_used = nu if nu is not None else results.get("peaks", {}).get("nu", 1.0)
+        nu_used = ctx.nu if ctx.nu is not None else results.get("peaks", {}).get("nu", 1.0)
         plotting.transition_panels(results, exact, nu_used, plot)
     for w in ctx.warnings:
         report.say(f"warning: {w}")

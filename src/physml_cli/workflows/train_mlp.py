@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from physml_cli import _engine
+from physml_cli import _engine, registry
 from physml_cli.io import learning_data
 from physml_cli.errors import PhysmlError
 
 LABELS = ("phase", "temperature", "y")
-LOSSES = ("auto", "cross-entropy", "bce", "mse")
+LOSSES = ("auto",) + registry.names("loss")  # auto: what the labels call for
 
 
 @dataclass
