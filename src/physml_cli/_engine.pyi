@@ -105,7 +105,9 @@ def linear_fit(model: str, X: np.ndarray, y: np.ndarray, alpha: float = 0.0,
                l1_ratio: float = 0.5, fit_intercept: bool = True, tol: float = 1e-8,
                max_iter: int = 10000) -> dict[str, object]:
     """ols, ridge, lasso, elasticnet (regression) or logistic, softmax (labels 0..K-1):
-    {'coef', 'intercept', 'iterations', 'converged'}."""
+    {'coef', 'intercept', 'iterations', 'converged'}. Lasso/elastic net converge when the
+    KKT conditions hold on every feature to tol * max_j |X_j^T y| / n; logistic/softmax when
+    the largest gradient component is <= tol * max(1, its value at zero)."""
 def linear_score(model: str, coef: np.ndarray, intercept: np.ndarray, X: np.ndarray,
                  y: np.ndarray) -> float: ...
 def linear_predict(model: str, coef: np.ndarray, intercept: np.ndarray,
