@@ -3,7 +3,9 @@
 Every file carries the root attributes ``physml_schema`` (kind and version) and
 ``physml_version``; docs/hdf5-schema.md describes each dataset. Files are written
 to a temporary name in the destination folder and renamed into place, so a
-reader never sees a half-written file.
+reader never sees a half-written file. Every reader checks the file against the
+table of its kind (SCHEMAS, below; the machinery is io/validate.py) before it hands
+anything on, so a damaged file is one error line, never a traceback or a wrong result.
 """
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from typing import Any, Iterator
 import h5py
 import numpy as np
 
-from physml_cli import __version__
+from physml_cli import __version__, _engine
 from physml_cli.errors import PhysmlError
+from physml_cli.io import validate
+from physml_cli.io.validate import Attr, Bad, Data, Schema
 
 SIMULATION = "physml.simulation/1"
 CHECKPOINT = "physml.checkpoint/1"
@@ -86,15 +90,13 @@ def check_new_output(path: str, overwrite: bool) -> None:
 
 def open_physml(path: str, expect: str | None = None) -> h5py.File:
     """Open a physml file for reading, or raise a one-line PhysmlError."""
-    if not os.path.exists(path):
-        raise PhysmlError(f"no such file: {path}")
+    f = validate.open_hdf5(path)
     try:
-        f = h5py.File(path, "r")
-    except OSError:
-        raise PhysmlError(f"{path} is not a readable HDF5 file (corrupt or truncated?)") from None
-    kind = f.attrs.get("physml_schema")
-    if isinstance(kind, bytes):
-        kind = kind.decode()
+        with validate.reading(path):
+            kind = validate.decode(f.attrs.get("physml_schema"))
+    except PhysmlError:
+        f.close()
+        raise
     if kind not in KNOWN or (expect is not None and kind != expect):
         f.close()
         want = expect or "a physml file"
@@ -165,41 +167,6 @@ def write_simulation(path: str, r: SizeResult, command_line: str) -> None:
                 x.create_dataset(k, data=np.asarray(v))
 
 
-def read_simulation(path: str) -> dict[str, Any]:
-    with open_physml(path, SIMULATION) as f:
-        try:
-            out = {"attrs": {k: _decode(v) for k, v in f.attrs.items()},
-                   "temperatures": f["temperatures"][()],
-                   "summary": {k: f["summary"][k][()] for k in f["summary"]},
-                   "n_configs": int(f["configs"].shape[1]),
-                   "n_measurements": int(f["series/energy"].shape[1]),
-                   "lattice_shape": tuple(int(x) for x in f["lattice"].attrs["shape"]),
-                   "extras": {k: f["extras"][k][()] for k in f.get("extras", {})}}
-        except (KeyError, OSError) as exc:
-            raise PhysmlError(f"{path} is damaged: {exc}") from None
-    return out
-
-
-def read_tree(path: str, expect: str) -> dict[str, Any]:
-    """A whole physml file: {'attrs', 'datasets': {path: array}, 'group_attrs': {path: attrs},
-    'dataset_attrs': {path: attrs}} (for tools that combine files, e.g. merge)."""
-    tree: dict[str, Any] = {"datasets": {}, "group_attrs": {}, "dataset_attrs": {}}
-    with open_physml(path, expect) as f:
-        tree["attrs"] = dict(f.attrs.items())
-
-        def visit(name: str, obj: Any) -> None:
-            if isinstance(obj, h5py.Dataset):
-                tree["datasets"][name] = obj[()]
-                tree["dataset_attrs"][name] = dict(obj.attrs.items())
-            else:
-                tree["group_attrs"][name] = dict(obj.attrs.items())
-        try:
-            f.visititems(visit)
-        except (OSError, RuntimeError, KeyError) as exc:
-            raise PhysmlError(f"{path} is damaged: {exc}") from None
-    return tree
-
-
 def write_tree(path: str, tree: dict[str, Any]) -> None:
     """Writes what read_tree returns (compressing the large per-temperature arrays)."""
     with atomic_h5(path) as f:
@@ -217,15 +184,7 @@ def write_tree(path: str, tree: dict[str, Any]) -> None:
                 d.attrs[k] = v
 
 
-def _decode(v: Any) -> Any:
-    if isinstance(v, bytes):
-        v = v.decode()
-    if isinstance(v, str) and v[:1] in "[{" or v == "null":
-        with contextlib.suppress(ValueError):
-            return json.loads(v)
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
+_decode = validate.decode
 
 
 # Checkpoints: the run's parameters, where it stands, the engine's complete
@@ -250,80 +209,7 @@ def write_checkpoint(path: str, params: dict[str, Any], progress: dict[str, int]
             g = f.create_group(name)
             for i, a in enumerate(parts):
                 g.create_dataset(str(i), data=a)
-
-
-def read_checkpoint(path: str) -> dict[str, Any]:
-    with open_physml(path, CHECKPOINT) as f:
-        try:
-            def parts(name: str) -> list[np.ndarray]:
-                g = f[name]
-                return [g[str(i)][()] for i in range(len(g))]
-            return {"params": json.loads(f.attrs["params"]),
-                    "progress": json.loads(f.attrs["progress"]),
-                    "wall_s": float(f.attrs["wall_s"]),
-                    "engine": {k: f["engine"][k][()] for k in f["engine"]},
-                    "energy": parts("energy"), "magnetization": parts("magnetization"),
-                    "staggered": parts("staggered") if "staggered" in f else [],
-                    "configs": parts("configs")}
-        except (KeyError, OSError, ValueError) as exc:
-            raise PhysmlError(f"checkpoint {path} is damaged: {exc}") from None
-
-
-def describe(path: str) -> dict[str, Any]:
-    """A summary of any physml file, for ``physml info``."""
-    with open_physml(path) as f:
-        kind = _decode(f.attrs["physml_schema"])
-        attrs = {k: _decode(v) for k, v in f.attrs.items()}
-        datasets: dict[str, Any] = {}
-
-        def visit(name: str, obj: Any) -> None:
-            if isinstance(obj, h5py.Dataset):
-                datasets[name] = {"shape": list(obj.shape), "dtype": str(obj.dtype)}
-        try:
-            f.visititems(visit)
-        except (OSError, RuntimeError) as exc:
-            raise PhysmlError(f"{path} is damaged: {exc}") from None
-    out: dict[str, Any] = {"file": path, "schema": kind, "attrs": attrs, "datasets": datasets}
-    if kind == SIMULATION:
-        sim = read_simulation(path)
-        out["temperatures"] = sim["temperatures"].tolist()
-        out["summary"] = {k: np.asarray(v).tolist() for k, v in sim["summary"].items()}
-    return out
-
-
-# Learning data: physml simulations, or any HDF5 / .npz file with arrays X and y.
-
-def read_learning_source(path: str) -> dict[str, Any]:
-    """{'kind': 'simulation', ...} with configurations and their observables, or
-    {'kind': 'arrays', 'X': ..., 'y': ...}."""
-    if not os.path.exists(path):
-        raise PhysmlError(f"no such file: {path}")
-    if path.endswith(".npz"):
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                if "X" not in z:
-                    raise PhysmlError(f"{path} has no array X")
-                return {"kind": "arrays", "X": z["X"], "y": z["y"] if "y" in z else None}
-        except (OSError, ValueError) as exc:
-            raise PhysmlError(f"{path} is not a readable .npz file: {exc}") from None
-    try:
-        f = h5py.File(path, "r")
-    except OSError:
-        raise PhysmlError(f"{path} is not a readable HDF5 file (corrupt or truncated?)") from None
-    with f:
-        try:
-            if _decode(f.attrs.get("physml_schema")) == SIMULATION:
-                return {"kind": "simulation",
-                        "attrs": {k: _decode(v) for k, v in f.attrs.items()},
-                        "temperatures": f["temperatures"][()],
-                        "configs": f["configs"][()],
-                        "config_energy": f["config_energy"][()],
-                        "config_magnetization": f["config_magnetization"][()]}
-            if "X" not in f:
-                raise PhysmlError(f"{path} is neither a physml simulation nor has a dataset X")
-            return {"kind": "arrays", "X": f["X"][()], "y": f["y"][()] if "y" in f else None}
-        except (KeyError, OSError) as exc:
-            raise PhysmlError(f"{path} is damaged: {exc}") from None
+        validate.seal(f)
 
 
 def write_model(path: str, kind: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
@@ -351,7 +237,7 @@ def write_exact(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
 
 
 def _write_arrays(path: str, schema_id: str, attrs: dict[str, Any],
-                  arrays: dict[str, np.ndarray], command_line: str) -> None:
+                  arrays: dict[str, np.ndarray], command_line: str, sealed: bool = False) -> None:
     with atomic_h5(path) as f:
         f.attrs["physml_schema"] = schema_id
         f.attrs["command_line"] = command_line
@@ -360,28 +246,438 @@ def _write_arrays(path: str, schema_id: str, attrs: dict[str, Any],
         _attrs(f, attrs)
         for k, v in arrays.items():
             f.create_dataset(k, data=np.asarray(v))
+        if sealed:
+            validate.seal(f)
 
 
 def write_vmc(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
               command_line: str) -> None:
     """Output of ``physml vmc``: settings and results as attributes; per-iteration history,
     parameters, chain states and optimiser state (all --resume needs), observables."""
-    _write_arrays(path, VMC, attrs, arrays, command_line)
+    _write_arrays(path, VMC, attrs, arrays, command_line, sealed=True)  # --resume verifies it
 
 
-def read_vmc(path: str) -> dict[str, Any]:
-    with open_physml(path, VMC) as f:
-        try:
-            return {"attrs": {k: _decode(v) for k, v in f.attrs.items()},
-                    "arrays": {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset)}}
-        except (KeyError, OSError) as exc:
-            raise PhysmlError(f"{path} is damaged: {exc}") from None
+# Reading. One table per file kind says what a sound file holds (validate.py explains the
+# vocabulary); the readers below go through validate.check and nothing else, so a check is
+# added here once and holds for every command.
+
+# The summaries `physml info` and detect-transition show (with their errors); the others
+# (autocorrelation times, sample counts, staggered ones) are optional.
+SHOWN_SUMMARY = ("e", "m", "m_abs", "m2", "m4", "c", "chi", "binder")
+# What each model's spins may be: Ising ±1, Potts 0..q-1.
+SPIN_VALUES = {"ising": lambda q: (-1, 1), "potts": lambda q: tuple(range(q))}
+
+
+def _lattice_dims(kind: Any, L: Any, model: Any = None, q: Any = 2, J: Any = 0.0,
+                  h: Any = 0.0) -> dict[str, Any]:
+    """Lengths and value bounds fixed by the lattice and model: the lattice shape, its
+    sites, the spin values and |e| <= (z/2)|J| + |h| (every bond and the field at most at
+    full strength)."""
+    try:
+        lat = _engine.Lattice(str(kind), int(L))
+    except ValueError as exc:
+        raise Bad(f"lattice {kind!r} with L={L}: {exc}") from None
+    out: dict[str, Any] = {"lattice": tuple(int(n) for n in lat.shape), "N": int(lat.n_sites),
+                           "last_site": int(lat.n_sites) - 1,
+                           "e_max": lat.coordination / 2 * abs(float(J)) + abs(float(h))}
+    if model is not None:
+        if model not in SPIN_VALUES:
+            raise Bad(f"model {model!r} is neither {' nor '.join(SPIN_VALUES)}")
+        out["spin_values"] = SPIN_VALUES[model](int(q))
+    return out
+
+
+def _simulation_dims(a: dict[str, Any]) -> dict[str, Any]:
+    dims = _lattice_dims(a["lattice"], a["L"], a["model"], a["q"], a["J"], a["h"])
+    stored = a.get("lattice/shape")
+    if stored is not None and tuple(int(n) for n in stored) != dims["lattice"]:
+        raise Bad(f"lattice shape {tuple(int(n) for n in stored)} is not that of the "
+                  f"{a['lattice']} lattice "
+                  f"with L={a['L']} {dims['lattice']}")
+    dims["grid"] = len(a.get("temperature_grid") or []) - 1
+    return dims
+
+
+def _simulation_relations(c: validate.Checked) -> None:
+    a, n_t = c.attrs, c.dims["n_T"]
+    ids = a.get("replica_ids") or []
+    if a.get("shard") and (len(ids) != n_t or not a.get("temperature_grid")):
+        raise Bad(f"shard {a['shard']} needs temperature_grid and one replica_id per "
+                  f"temperature (has {len(ids)} for {n_t})")
+    if ids and (min(ids) < 0 or max(ids) > c.dims["grid"]):
+        raise Bad("replica_ids point outside temperature_grid")
+
+
+SIMULATION_SCHEMA = Schema(
+    SIMULATION,
+    attrs=(Attr("model", "str", choices=tuple(SPIN_VALUES)), Attr("lattice", "str"),
+           Attr("L", "int", range=(1, None)), Attr("J", "real"), Attr("h", "real"),
+           Attr("q", "int", range=(2, 127)), Attr("lattice/shape", "ints", required=False),
+           Attr("measure_every", "int", False, (1, None)),
+           Attr("thermalize", "int", False, (0, None)), Attr("sweeps", "int", False, (0, None)),
+           Attr("save_configs", "int", False, (0, None)), Attr("seed", "int", False),
+           Attr("algorithm", "str", False), Attr("anneal", "bool", False),
+           Attr("parallel_tempering", "bool", False), Attr("temperatures", "reals", False),
+           Attr("temperature_grid", "reals", False), Attr("shard", "shard", False),
+           Attr("replica_ids", "ints", False), Attr("wall_s", "real", False, (0, None))),
+    data=(Data("temperatures", "float", ("n_T",), (0, None)),
+          Data("configs", "int8", ("n_T", "n_cfg", "*lattice"), "spin"),
+          Data("config_energy", "float", ("n_T", "n_cfg"), ("-e_max", "e_max"), False),
+          Data("config_magnetization", "float", ("n_T", "n_cfg"), (-1, 1), False),
+          Data("series/energy", "float", ("n_T", "n_meas"), ("-e_max", "e_max")),
+          Data("series/magnetization", "float", ("n_T", "n_meas"), (-1, 1)),
+          Data("series/staggered_magnetization", "float", ("n_T", "n_meas"), (-1, 1), False),
+          # summaries may be NaN where an estimate is undefined (too few bins)
+          *(Data(f"summary/{k}", "number", ("n_T",),
+                 required=k.removesuffix("_err") in SHOWN_SUMMARY)
+            for k in SUMMARY_FIELDS + tuple(STAGGERED_FIELDS)),
+          Data("lattice/neighbors", "int", ("N", "?"), (-1, "last_site"), False),
+          # rates of what may not have happened yet (no exchange, no cluster) can be NaN
+          Data("extras/exchange_acceptance", "float", ("?",), required=False),
+          Data("extras/clusters_per_sweep", "float", ("n_T",), required=False),
+          Data("extras/mean_cluster_size", "float", ("n_T",), required=False),
+          Data("extras/best_energy_per_site", "float", (1,), ("-e_max", "e_max"), False),
+          Data("extras/best_config", "int8", ("*lattice",), "spin", False)),
+    dims=_simulation_dims, relations=_simulation_relations)
+
+
+def _checkpoint_dims(a: dict[str, Any]) -> dict[str, Any]:
+    p = a["params"]
+    dims = _lattice_dims(p["lattice"], p["L"], p["model"], p["q"], p["J"], p["h"])
+    n_t = 1 if p["anneal"] else len(p["temperatures"])
+    dims.update(n_T=n_t, last_slot=n_t - 1, TN=n_t * dims["N"], serial=4 * n_t,
+                n_stages=len(p["temperatures"]) if p["anneal"] else 1,
+                thermalize=p["thermalize"], sweeps=p["sweeps"])
+    return dims
+
+
+def _checkpoint_relations(c: validate.Checked) -> None:
+    """Progress against the run's totals and the measurements it claims: a resumed run
+    makes exactly the measurements still missing, so these must add up."""
+    p, at, d = c.attrs["params"], c.attrs["progress"], c.dims
+    stage, therm, meas = at["stage"], at["therm_done"], at["meas_done"]
+    if meas > 0 and therm != p["thermalize"]:
+        raise Bad(f"progress has {meas} measuring sweeps before thermalization ended "
+                  f"({therm} of {p['thermalize']})")
+    if stage == d["n_stages"] and (therm or meas):
+        raise Bad("progress is past the last stage but counts sweeps in it")
+    blocks = {name: [c.arrays[k] for k in sorted((k for k in c.arrays if k.startswith(name + "/")),
+                                                 key=lambda k: int(k.rsplit("/", 1)[1]))]
+              for name in ("energy", "magnetization", "staggered", "configs")}
+    e, m, ms = blocks["energy"], blocks["magnetization"], blocks["staggered"]
+    # the engine gives no staggered block for a chunk without measurements
+    if [x.shape for x in e] != [x.shape for x in m] or (
+            ms and [x.shape for x in ms] != [x.shape for x in e if x.shape[1]]):
+        raise Bad("the energy, magnetization and staggered blocks do not line up")
+    per_stage = p["sweeps"] // p["measure_every"]
+    want = stage * per_stage + meas // p["measure_every"]
+    have = sum(x.shape[1] for x in e)
+    if have != want:
+        raise Bad(f"it holds {have} measurements but its progress (stage {stage}, {meas} "
+                  f"measuring sweeps) means {want}")
+    slots = c.arrays["engine/replica_of_slot"]
+    if sorted(slots.tolist()) != list(range(d["n_T"])):
+        raise Bad("engine/replica_of_slot is not a permutation of the replicas")
+
+
+_INT = "int"
+CHECKPOINT_SCHEMA = Schema(
+    CHECKPOINT,
+    attrs=(Attr("params", "dict"), Attr("progress", "dict"), Attr("wall_s", "real", range=(0, None)),
+           Attr("params.model", "str", choices=tuple(SPIN_VALUES)), Attr("params.lattice", "str"),
+           Attr("params.L", _INT, range=(1, None)), Attr("params.J", "real"),
+           Attr("params.h", "real"), Attr("params.q", _INT, range=(2, 127)),
+           Attr("params.temperatures", "reals"), Attr("params.seed", _INT),
+           Attr("params.thermalize", _INT, range=(0, None)),
+           Attr("params.sweeps", _INT, range=(0, None)),
+           Attr("params.measure_every", _INT, range=(1, None)),
+           Attr("params.save_configs", _INT, range=(0, None)), Attr("params.anneal", "bool"),
+           Attr("params.parallel_tempering", "bool"), Attr("params.algorithm", "str"),
+           Attr("params.init", "str"), Attr("params.shard", "shard", False),
+           Attr("params.replica_ids", "ints", False),
+           Attr("progress.stage", _INT, range=(0, "n_stages")),
+           Attr("progress.therm_done", _INT, range=(0, "thermalize")),
+           Attr("progress.meas_done", _INT, range=(0, "sweeps"))),
+    data=(Data("engine/spins", "int8", ("TN",), "spin"),
+          Data("engine/lanes", "int", ("?",)),
+          Data("engine/sweeps", "int", ("n_T",)),
+          Data("engine/serial", "int", ("serial",)),
+          Data("engine/replica_of_slot", "int", ("n_T",), (0, "last_slot")),
+          Data("engine/exchange_stream", "int", (2,)),
+          Data("engine/exchange_attempts", "int", ("?",)),
+          Data("engine/exchange_accepts", "int", ("?",)),
+          Data("engine/clusters_per_sweep", "float", ("n_T",), (0, None)),
+          Data("engine/cluster_sweeps", "int", ("n_T",)),
+          Data("engine/cluster_count_avg", "float", ("n_T",), (0, None)),
+          Data("engine/cluster_sites_avg", "float", ("n_T",), (0, None)),
+          Data("engine/counters", "int", (4,)),
+          Data("engine/betas", "float", ("n_T",), (0, None)),
+          Data("engine/best_energy", "float", [(), (1,)]),
+          Data("engine/best_config", "int8", ("?",), "spin"),
+          Data("energy/{i}", "float", ("n_T", "?"), ("-e_max", "e_max")),
+          Data("magnetization/{i}", "float", ("n_T", "?"), (-1, 1)),
+          Data("staggered/{i}", "float", ("n_T", "?"), (-1, 1), required=False),
+          Data("configs/{i}", "int8", ("n_T", "?", "N"), "spin")),
+    dims=_checkpoint_dims, relations=_checkpoint_relations, checksum=True)
+
+
+def _vmc_dims(a: dict[str, Any]) -> dict[str, Any]:
+    try:
+        n = _engine.Lattice(a["lattice"], int(a["size"]), bool(a["open_boundaries"])).n_sites
+    except ValueError as exc:
+        raise Bad(f"lattice {a['lattice']!r} with size {a['size']}: {exc}") from None
+    if n != a["n_sites"]:
+        raise Bad(f"n_sites is {a['n_sites']} but the {a['lattice']} of size {a['size']} has {n}")
+    return {}
+
+
+def _vmc_relations(c: validate.Checked) -> None:
+    if not c.attrs["complex_parameters"] and np.iscomplexobj(c.arrays["parameters"]):
+        raise Bad("parameters are complex but complex_parameters is false")
+
+
+_VMC_HISTORY = ("energy", "energy_err", "variance", "acceptance", "rhat", "cg_iterations", "wall_s")
+VMC_SCHEMA = Schema(
+    VMC,
+    attrs=(*(Attr(k, "str") for k in ("hamiltonian", "lattice", "ansatz", "architecture",
+                                        "sampler", "optimizer", "sr_solver")),
+           *(Attr(k, "real") for k in ("J", "h", "delta", "J2", "alpha", "init_scale", "lr",
+                                        "diag_shift", "cg_tol")),
+           *(Attr(k, "bool") for k in ("open_boundaries", "complex_parameters", "marshall",
+                                        "complete")),
+           Attr("size", _INT, range=(1, None)), Attr("chains", _INT, range=(1, None)),
+           Attr("samples", _INT, range=(1, None)), Attr("discard", _INT, range=(0, None)),
+           Attr("sweep_size", _INT, range=(0, None)), Attr("seed", _INT),
+           Attr("iterations", _INT, range=(0, None)), Attr("n_sites", _INT, range=(1, None)),
+           Attr("n_params", _INT, range=(1, None))),
+    data=(*(Data(k, "float", ("iterations",),
+                 "finite" if k in ("energy", "variance", "wall_s") else None)
+            for k in _VMC_HISTORY),
+          Data("parameters", "complex", ("n_params",), "finite"),
+          Data("chains", "int8", ("chains", "n_sites"), "pm1"),
+          *(Data(k, "complex", [("n_params",), (0,)], "finite") for k in ("adam_m", "adam_v",
+                                                                          "sr_x")),
+          Data("zz", "float", ("n_sites",), required=False)),
+    dims=lambda a: {"iterations": a["iterations"], "n_params": a["n_params"],
+                    "chains": a["chains"], "n_sites": a["n_sites"], **_vmc_dims(a)},
+    relations=_vmc_relations, checksum=True)
+
+
+def _mlp_dims(a: dict[str, Any]) -> dict[str, Any]:
+    shape = tuple(a["input_shape"])
+    if len(shape) != 3 or min(shape) < 1:
+        raise Bad(f"input_shape {list(shape)} is not (height, width, channels)")
+    if int(np.prod(shape)) != a["n_features"]:
+        raise Bad(f"input_shape {list(shape)} holds {int(np.prod(shape))} inputs but "
+                  f"n_features is {a['n_features']}")
+    try:
+        params = _engine.mlp_init(a["architecture"], shape)
+    except ValueError as exc:
+        raise Bad(f"architecture {a['architecture']!r} on input_shape {list(shape)}: {exc}") from None
+    if len(params) != a["n_params"]:
+        raise Bad(f"the architecture has {len(params)} parameter arrays, n_params says "
+                  f"{a['n_params']}")
+    return {f"param_{i}": tuple(p.shape) for i, p in enumerate(params)}
+
+
+def _mlp_relations(c: validate.Checked) -> None:
+    for i in range(c.attrs["n_params"]):
+        if c.shapes[f"param_{i}"] != c.dims[f"param_{i}"]:
+            raise Bad(f"param_{i} has shape {c.shapes[f'param_{i}']}, the architecture needs "
+                      f"{c.dims[f'param_{i}']}")
+
+
+def _rbm_dims(a: dict[str, Any]) -> dict[str, Any]:
+    if a.get("lattice") is not None and "L" in a:
+        n = _lattice_dims(a["lattice"], a["L"])["N"]
+        if n != a["visible"]:
+            raise Bad(f"{a['visible']} visible units for the {a['lattice']} lattice with "
+                      f"L={a['L']} ({n} sites)")
+    return {"visible": a["visible"], "hidden": a["hidden"]}
+
+
+MODEL_SCHEMA = Schema(
+    MODEL, variant="model_kind", variants={
+        "linear": Schema(MODEL, attrs=(Attr("model", "str"), Attr("n_features", _INT, range=(1, None)),
+                                       Attr("features", "str", False, choices=("raw", "pairs")),
+                                       Attr("target", "str", False)),
+                         data=(Data("coef", "float", [("K", "n_features"), ("n_features",)], "finite"),
+                               Data("intercept", "float", [("K",), ()], "finite"),
+                               Data("scale_mean", "float", ("n_features",), "finite", False),
+                               Data("scale_std", "float", ("n_features",), (0, None), False),
+                               Data("cv_alphas", "float", ("n_alpha",), required=False),
+                               Data("cv_scores", "float", ("n_alpha",), required=False)),
+                         dims=lambda a: {"n_features": a["n_features"]}),
+        "mlp": Schema(MODEL, attrs=(Attr("architecture", "str"), Attr("input_shape", "ints"),
+                                    Attr("loss", "str", choices=("cross-entropy", "bce", "mse")),
+                                    Attr("n_params", _INT, range=(1, None)),
+                                    Attr("n_features", _INT, range=(1, None)),
+                                    Attr("labels", "str", False), Attr("tc", "real", False)),
+                      data=(Data("param_{i}", "float", None, "finite", count="n_params"),
+                            Data("classes", "float", ("K",), "finite", False)),
+                      dims=lambda a: {"n_params": a["n_params"], **_mlp_dims(a)},
+                      relations=_mlp_relations),
+        "rbm": Schema(MODEL, attrs=(Attr("units", "str", choices=("01", "pm1")),
+                                    Attr("visible", _INT, range=(1, None)),
+                                    Attr("hidden", _INT, range=(1, None)),
+                                    Attr("lattice", "str", False), Attr("L", _INT, False, (1, None)),
+                                    Attr("J", "real", False), Attr("h", "real", False),
+                                    Attr("temperatures", "reals", False)),
+                      data=(Data("W", "float", ("visible", "hidden"), "finite"),
+                            Data("b_visible", "float", ("visible",), "finite"),
+                            Data("b_hidden", "float", ("hidden",), "finite")),
+                      dims=_rbm_dims),
+        "hopfield": Schema(MODEL, attrs=(Attr("neurons", _INT, range=(1, None)),
+                                         Attr("n_patterns", _INT, range=(0, None))),
+                           data=(Data("W", "float", ("neurons", "neurons"), "finite"),
+                                 Data("patterns", "int", ("n_patterns", "neurons"), "pm1")),
+                           dims=lambda a: {"neurons": a["neurons"], "n_patterns": a["n_patterns"]}),
+    })
+
+RECALL_SCHEMA = Schema(RECALL, data=(Data("input", "int", ("n", "N"), "pm1"),
+                                     Data("final", "int", ("n", "N"), "pm1"),
+                                     Data("pattern", "int", ("n",), (0, None)),
+                                     Data("overlap", "float", ("n",), (-1, 1))))
+PREDICTIONS_SCHEMA = Schema(PREDICTIONS, data=(
+    Data("prediction", "number", [("n",), ("n", "?")]),
+    Data("probability", "float", ("n", "K"), (0, 1), False)))
+EXACT_SCHEMA = Schema(EXACT, attrs=(Attr("n_sites", _INT, range=(1, None)), Attr("energy", "real")),
+                      data=(Data("levels", "float", ("?",), "finite"),
+                            Data("zz", "float", ("n_sites",), (-1, 1))),
+                      dims=lambda a: {"n_sites": a["n_sites"]})
+# Learning data that is not a physml file: a .npz or HDF5 file with X (and y).
+ARRAYS_SCHEMA = Schema("arrays", data=(Data("X", "number", None, "finite"),
+                                       Data("y", "number", None, "finite", False)))
+
+SCHEMAS = {s.kind: s for s in (SIMULATION_SCHEMA, CHECKPOINT_SCHEMA, MODEL_SCHEMA, RECALL_SCHEMA,
+                               PREDICTIONS_SCHEMA, EXACT_SCHEMA, VMC_SCHEMA)}
+
+
+def _checked(path: str, expect: str | None = None, load: Any = True, need: tuple[str, ...] = (),
+             verify: bool = False) -> validate.Checked:
+    """Open, check against the table of the file's kind, optionally verify the checksum."""
+    f = open_physml(path, expect)
+    with f, validate.reading(path):
+        kind = validate.decode(f.attrs["physml_schema"])
+        c = validate.check(f, path, SCHEMAS[kind], load, need)
+        if verify:
+            validate.verify(f, path)
+    return c
+
+
+def read_simulation(path: str, configs: bool = False) -> dict[str, Any]:
+    """Attributes, temperatures, summaries and extras of a simulation (its configurations
+    too with `configs`; they are the bulk of the file, so only read when wanted)."""
+    c = _checked(path, SIMULATION, load=lambda p: configs or p != "configs")
+    out = {"attrs": c.attrs, "temperatures": c.arrays["temperatures"],
+           "summary": {k.split("/", 1)[1]: v for k, v in c.arrays.items()
+                       if k.startswith("summary/")},
+           "n_configs": c.dims["n_cfg"], "n_measurements": c.dims["n_meas"],
+           "lattice_shape": c.dims["lattice"],
+           "extras": {k.split("/", 1)[1]: v for k, v in c.arrays.items()
+                      if k.startswith("extras/")}}
+    if configs:
+        out["configs"] = c.arrays["configs"]
+    return out
+
+
+def read_tree(path: str, expect: str) -> dict[str, Any]:
+    """A whole physml file: {'attrs', 'datasets': {path: array}, 'group_attrs': {path: attrs},
+    'dataset_attrs': {path: attrs}} (for tools that combine files, e.g. merge)."""
+    _checked(path, expect)
+    tree: dict[str, Any] = {"datasets": {}, "group_attrs": {}, "dataset_attrs": {}}
+    with open_physml(path, expect) as f, validate.reading(path):
+        tree["attrs"] = dict(f.attrs.items())
+
+        def visit(name: str, obj: Any) -> None:
+            if isinstance(obj, h5py.Dataset):
+                tree["datasets"][name] = obj[()]
+                tree["dataset_attrs"][name] = dict(obj.attrs.items())
+            else:
+                tree["group_attrs"][name] = dict(obj.attrs.items())
+        f.visititems(visit)
+    return tree
+
+
+def read_checkpoint(path: str) -> dict[str, Any]:
+    """A checkpoint to resume: refused unless its checksum matches, because a damaged state
+    that still parses would continue silently into wrong numbers."""
+    c = _checked(path, CHECKPOINT, verify=True)
+    if not c.has_checksum:
+        raise PhysmlError(f"checkpoint {path} has no checksum (written by physml before "
+                          f"checksums): it cannot be verified, so it is not resumed; rerun "
+                          f"without --resume")
+
+    def parts(name: str) -> list[np.ndarray]:
+        keys = [k for k in c.arrays if k.startswith(name + "/")]
+        return [c.arrays[f"{name}/{i}"] for i in range(len(keys))]
+    return {"params": c.attrs["params"], "progress": c.attrs["progress"],
+            "wall_s": float(c.attrs["wall_s"]),
+            "engine": {k.split("/", 1)[1]: v for k, v in c.arrays.items()
+                       if k.startswith("engine/")},
+            "energy": parts("energy"), "magnetization": parts("magnetization"),
+            "staggered": parts("staggered"), "configs": parts("configs")}
+
+
+def describe(path: str) -> dict[str, Any]:
+    """A summary of any physml file, for ``physml info``; the file is checked like any
+    input (its checksum too, where it has one), so damage is reported, not listed."""
+    c = _checked(path, verify=True)
+    with open_physml(path) as f, validate.reading(path):
+        kind = validate.decode(f.attrs["physml_schema"])
+        datasets: dict[str, Any] = {}
+
+        def visit(name: str, obj: Any) -> None:
+            if isinstance(obj, h5py.Dataset):
+                datasets[name] = {"shape": list(obj.shape), "dtype": str(obj.dtype)}
+        f.visititems(visit)
+    out: dict[str, Any] = {"file": path, "schema": kind, "attrs": c.attrs, "datasets": datasets}
+    if kind == SIMULATION:
+        out["temperatures"] = c.arrays["temperatures"].tolist()
+        out["summary"] = {k.split("/", 1)[1]: np.asarray(v).tolist() for k, v in c.arrays.items()
+                          if k.startswith("summary/")}
+    return out
+
+
+def read_learning_source(path: str) -> dict[str, Any]:
+    """{'kind': 'simulation', ...} with configurations and their observables, or
+    {'kind': 'arrays', 'X': ..., 'y': ...} from a .npz or plain HDF5 file."""
+    validate.must_exist(path)
+    if path.endswith(".npz"):
+        with validate.reading(path), np.load(path, allow_pickle=False) as z:
+            if "X" not in z:
+                raise PhysmlError(f"{path} has no array X")
+            c = validate.check(z, path, ARRAYS_SCHEMA)
+        return {"kind": "arrays", "X": c.arrays["X"], "y": c.arrays.get("y")}
+    f = validate.open_hdf5(path)
+    with f, validate.reading(path):
+        if validate.decode(f.attrs.get("physml_schema")) == SIMULATION:
+            c = validate.check(f, path, SIMULATION_SCHEMA,
+                               need=("config_energy", "config_magnetization"))
+            return {"kind": "simulation", "attrs": c.attrs,
+                    "temperatures": c.arrays["temperatures"], "configs": c.arrays["configs"],
+                    "config_energy": c.arrays["config_energy"],
+                    "config_magnetization": c.arrays["config_magnetization"]}
+        if "X" not in f:
+            raise PhysmlError(f"{path} is neither a physml simulation nor has a dataset X")
+        c = validate.check(f, path, ARRAYS_SCHEMA)
+        return {"kind": "arrays", "X": c.arrays["X"], "y": c.arrays.get("y")}
+
+
+def _read_arrays(path: str, kind: str, verify: bool = False) -> dict[str, Any]:
+    """{'attrs', 'arrays'} of a flat file (models, vmc runs): checked against its table, every
+    root dataset read (undeclared ones, such as training histories, as they are)."""
+    c = _checked(path, kind, verify=verify)
+    with open_physml(path, kind) as f, validate.reading(path):
+        rest = {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset) and k not in c.arrays}
+    return {"attrs": c.attrs, "arrays": {**rest, **c.arrays}, "checksum": c.has_checksum}
 
 
 def read_model(path: str) -> dict[str, Any]:
-    with open_physml(path, MODEL) as f:
-        try:
-            return {"attrs": {k: _decode(v) for k, v in f.attrs.items()},
-                    "arrays": {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset)}}
-        except (KeyError, OSError) as exc:
-            raise PhysmlError(f"{path} is damaged: {exc}") from None
+    return _read_arrays(path, MODEL)
+
+
+def read_vmc(path: str) -> dict[str, Any]:
+    """A vmc run; its checksum is verified where it has one (older files have none and are
+    checked against the schema only)."""
+    return _read_arrays(path, VMC, verify=True)

@@ -30,12 +30,8 @@ def load(paths: list[str]) -> list[SizeData]:
         raise PhysmlError("give at least one simulate dataset")
     out = []
     for p in paths:
-        sim = schema.read_simulation(p)
-        with schema.open_physml(p, schema.SIMULATION) as f:
-            try:
-                cfg = f["configs"][()]
-            except (KeyError, OSError) as exc:
-                raise PhysmlError(f"{p} is damaged: {exc}") from None
+        sim = schema.read_simulation(p, configs=True)
+        cfg = sim["configs"]
         a = sim["attrs"]
         if a.get("anneal"):
             raise PhysmlError(f"{p} is an annealing run, not a temperature scan")

@@ -60,11 +60,18 @@ def combine(paths: list[str]) -> dict[str, Any]:
     n_t = len(ids)
     merged: dict[str, Any] = {"attrs": dict(ref["attrs"]), "group_attrs": ref["group_attrs"],
                               "dataset_attrs": ref["dataset_attrs"], "datasets": {}}
+    for p, t in zip(paths, trees):
+        if set(t["datasets"]) != set(ref["datasets"]):
+            odd = sorted(set(t["datasets"]) ^ set(ref["datasets"]))
+            raise PhysmlError(f"{p} and {paths[0]} differ in their datasets ({', '.join(odd)})")
     for name, data in ref["datasets"].items():
         parts = [t["datasets"][name] for t in trees]
         sizes = [len(_attr(t, "replica_ids")) for t in trees]
         per_t = all(np.ndim(a) >= 1 and np.shape(a)[0] == s for a, s in zip(parts, sizes))
         if per_t and name != "lattice/neighbors":
+            if len({np.shape(a)[1:] for a in parts}) > 1:
+                raise PhysmlError(f"the shards differ in the shape of {name} "
+                                  f"({', '.join(str(np.shape(a)) for a in parts)})")
             merged["datasets"][name] = np.concatenate(parts, axis=0)[order]
         else:
             if not all(np.array_equal(parts[0], a) for a in parts[1:]):

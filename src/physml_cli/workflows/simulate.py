@@ -175,9 +175,11 @@ def _load_checkpoint(ckpt: str, params: dict[str, Any], sim: Any) -> RunState:
         sim.set_state(c["engine"])
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise PhysmlError(f"checkpoint {ckpt} is damaged: {exc}") from None
+    # read_checkpoint has checked the counters against this very parameter set
+    progress = Progress(**{k: int(c["progress"][k]) for k in ("stage", "therm_done", "meas_done")})
     st = RunState(energy=c["energy"], magnetization=c["magnetization"],
                   staggered=c["staggered"], configs=c["configs"],
-                  progress=Progress(**c["progress"]), wall_before=c["wall_s"])
+                  progress=progress, wall_before=c["wall_s"])
     return st
 
 
