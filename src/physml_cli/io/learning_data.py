@@ -65,6 +65,8 @@ def load(path: str, target: str | None, features: str, tc: float | None = None,
         y = np.asarray(src["y"], dtype=np.float64).reshape(-1)
         if spins.ndim < 2:
             raise PhysmlError(f"X in {path} must have one row per sample (got shape {spins.shape})")
+        if spins.size == 0:
+            raise PhysmlError(f"X in {path} is empty (shape {spins.shape})")
         spins = spins.reshape(spins.shape[0], -1)
         if len(y) != spins.shape[0]:
             raise PhysmlError(f"X has {spins.shape[0]} rows but y has {len(y)} entries")

@@ -487,8 +487,16 @@ def _mlp_relations(c: validate.Checked) -> None:
                       f"{c.dims[f'param_{i}']}")
 
 
+# What an RBM keeps of the simulation it was trained on; all of it or none.
+RBM_SOURCE = ("lattice", "L", "J", "h", "temperatures")
+
+
 def _rbm_dims(a: dict[str, Any]) -> dict[str, Any]:
-    if a.get("lattice") is not None and "L" in a:
+    given = [k for k in RBM_SOURCE if a.get(k) is not None]
+    if given and len(given) != len(RBM_SOURCE):
+        missing = sorted(set(RBM_SOURCE) - set(given))
+        raise Bad(f"the training simulation is described without {', '.join(missing)}")
+    if given:
         n = _lattice_dims(a["lattice"], a["L"])["N"]
         if n != a["visible"]:
             raise Bad(f"{a['visible']} visible units for the {a['lattice']} lattice with "

@@ -20,6 +20,7 @@ import numpy as np
 from physml_cli import _engine
 from physml_cli.io import schema
 from physml_cli.errors import Interrupted, PhysmlError
+from physml_cli.runtime.resume import checkpoint_path
 from physml_cli.runtime.signals import SignalCatcher
 
 CHUNK_SECONDS = 0.5
@@ -49,10 +50,6 @@ class RunState:
     configs: list[np.ndarray] = field(default_factory=list)
     progress: Progress = field(default_factory=Progress)
     wall_before: float = 0.0
-
-
-def checkpoint_path(output: str) -> str:
-    return output + ".ckpt"
 
 
 def snapshot_every(params: dict[str, Any]) -> int:
