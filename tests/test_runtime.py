@@ -79,3 +79,65 @@ def test_workflows_do_not_reach_up_into_the_cli():
         for name, modules in layer_imports(folder):
             assert not any(m.startswith("physml_cli.cli") or m.startswith("physml_cli.commands")
                            for m in modules), (folder, name, modules)
+
+
+def test_every_number_option_declares_its_range():
+    """No option takes a bare int or float: each has a ranged type (runtime/params.py), so
+    nothing out of range reaches the engine."""
+    from physml_cli.runtime import params
+
+    for name, cmd in commands():
+        for p in cmd.params:
+            if isinstance(p.type, (click.types.IntParamType, click.types.FloatParamType)):
+                raise AssertionError(f"{name} {p.opts}: a bare {p.type.name}")
+            if p.name == "seed":
+                assert isinstance(p.type, params.Seed), name
+
+
+@pytest.mark.parametrize("value,expected", [("0", 0), ("-1", 2**64 - 1), (str(2**64 + 5), 5),
+                                            (str(10**20), 10**20 % 2**64)])
+def test_any_integer_is_a_seed(value, expected):
+    from physml_cli.runtime import params
+
+    assert params.Seed().convert(value, None, None) == expected
+
+
+def test_a_negative_seed_is_its_residue(physml, workdir):
+    runs = [json.loads(physml("simulate", *SMALL, "-o", f"{i}.h5", "--json", "--seed", s).stdout)
+            for i, s in enumerate(("-1", str(2**64 - 1), "7"))]
+    e = [r["results"][0]["e"] for r in runs]
+    assert e[0] == e[1] and e[0] != e[2]
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--threads", str(2**31)], "--threads must be <="),
+    (["--sweeps", str(10**20)], "--sweeps must be <="),
+    (["--temperatures", "2:3:99999999999999999999"], "n must be <="),
+    (["--checkpoint-every", "nan"], "finite"),
+    (["--q", "-100000"], "--q is for the potts model"),
+    (["-o", ""], "empty file name"),
+    (["-o", "x" * 300 + ".h5"], "file name longer"),
+    (["-o", "."], "is a folder"),
+])
+def test_out_of_range_values_are_refused_while_parsing(physml, workdir, args, fragment):
+    assert_clean_failure(physml("simulate", *SMALL, *args), workdir, fragment)
+
+
+def test_one_resume_policy_for_both_places_of_the_state(workdir):
+    from physml_cli.errors import PhysmlError
+    from physml_cli.runtime import resume
+
+    assert resume.plan("a.h5", False, False, resume.BESIDE) == resume.FRESH
+    assert resume.plan("a.h5", False, False, resume.INSIDE) == resume.FRESH
+    for where in (resume.BESIDE, resume.INSIDE):
+        with pytest.raises(PhysmlError, match="exclude each other"):
+            resume.plan("a.h5", True, True, where)
+    (workdir / "a.h5").write_bytes(b"")
+    assert resume.plan("a.h5", True, False, resume.BESIDE) == resume.DONE  # finished: report it
+    assert resume.plan("a.h5", True, False, resume.INSIDE) == resume.CONTINUE  # more iterations
+    (workdir / "a.h5.ckpt").write_bytes(b"")
+    assert resume.plan("a.h5", True, False, resume.BESIDE) == resume.CONTINUE
+    (workdir / "a.h5").unlink()
+    with pytest.raises(PhysmlError, match="interrupted run left"):
+        resume.plan("a.h5", False, False, resume.BESIDE)
+    assert resume.plan("a.h5", False, True, resume.BESIDE) == resume.FRESH
