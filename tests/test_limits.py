@@ -38,9 +38,10 @@ def one_line_error(res, *words):
 # --- memory -------------------------------------------------------------------------------
 
 def test_memory_limit_is_the_tightest_and_says_where_it_comes_from():
-    info = resources.memory_limit_info()
-    assert info is not None and info.bytes == resources.memory_limit()
-    assert all(info.bytes <= m.bytes for m in resources.memory_limits())
+    limits = resources.memory_limits()      # each less the usage at the time it is read
+    assert limits and resources.memory_limit() is not None
+    tightest = min(limits, key=lambda m: m.bytes)
+    assert abs(resources.memory_limit() - tightest.bytes) < 256 * 2**20
     with pytest.raises(PhysmlError, match=r"needs about .* more than this run may use: .*\("):
         resources.check_memory(1e18, "a test")
     resources.check_memory(1.0, "a test")
@@ -89,7 +90,7 @@ def test_exact_under_ulimit_is_refused_before_it_allocates():
 
 
 def test_exact_estimate_uses_the_helper():
-    assert exact.estimate(20, -1) == E.exact_memory_estimate(20, -1) > 48 * 2**20
+    assert exact.estimate(20, -1) == E.exact_memory_estimate(20, -1) == 48 * 2**20
     with pytest.raises(PhysmlError, match="40 spins"):
         exact.check_memory(40, -1)
 
@@ -226,9 +227,10 @@ def test_engine_finds_locked_cycles(model, lattice, L, h, q, locks):
     for other in ("heatbath", "wolff", "sw"):
         assert E.update_rule_ergodicity(other, model, lattice, L, 1.0, h, q) == ""
     if locks:
-        with pytest.raises(ValueError, match="not ergodic"):
-            E.Simulation(model=model, lattice=lattice, L=L, J=1.0, h=h, q=q,
-                         algorithm="metropolis", temperatures=[1.0])
+        with pytest.raises(PhysmlError, match="not ergodic.*heatbath"):
+            simulate.check_ergodic("metropolis", model, lattice, L, 1.0, h, q)
+    else:
+        simulate.check_ergodic("metropolis", model, lattice, L, 1.0, h, q)
 
 
 def test_simulate_refuses_metropolis_on_the_2x2_torus(tmp_path):
@@ -249,5 +251,5 @@ def test_heatbath_on_the_2x2_torus_matches_enumeration(tmp_path):
                          "-o", str(tmp_path / "x.h5"))
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    e = out["results"][0]["e"][0] if "results" in out else out["e"][0]
+    e = out["results"][0]["e"]
     assert math.isclose(e, exact_e, abs_tol=0.02)

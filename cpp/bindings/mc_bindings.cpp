@@ -81,7 +81,7 @@ void bind_ergodicity(py::module_& m) {
         py::arg("algorithm"), py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0,
         py::arg("h") = 0.0, py::arg("q") = 2,
         "Why the update rule would not be ergodic for this model on the periodic lattice, or '' "
-        "(Simulation refuses such a case).");
+        "(Simulation builds it anyway; physml simulate refuses it).");
 }
 
 void bind_simulation(py::module_& m) {

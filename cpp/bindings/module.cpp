@@ -21,12 +21,13 @@
 namespace py = pybind11;
 using namespace physml;
 
-// Every OpenMP thread reserves a stack (OMP_STACKSIZE, several MiB of address space) and a
-// slot in the runtime's team tables; a team of 100000 exhausts the address space or the
-// process's thread limit, and libgomp cannot report that as an error. Threads past a few per
-// core add nothing (the work is split by data, not by thread), so the engine uses at most
-// 4 per available core, at least 64 (so that tests of thread independence can oversubscribe
-// a small machine), never more than OpenMP's own limit (OMP_THREAD_LIMIT).
+// libgomp starts a team by reserving each thread's start record (~216 bytes) on the calling
+// thread's stack with alloca: 100000 threads need ~21 MB of an 8 MiB stack and segfault
+// inside libgomp, before any error could be reported. Every thread also reserves its own
+// stack (OMP_STACKSIZE). Threads past a few per core add nothing (the work is split by
+// data, not by thread), so the engine uses at most 4 per available core, at least 64 (so
+// that tests of thread independence can oversubscribe a small machine), never more than
+// OpenMP's own limit (OMP_THREAD_LIMIT).
 int thread_limit() {
 #ifdef PHYSML_HAVE_OPENMP
   const long per_core = 4L * std::max(1, omp_get_num_procs());

@@ -106,7 +106,7 @@ def integrated_autocorrelation_time(x: Sequence[float], window_c: float = 6.0) -
 def update_rule_ergodicity(algorithm: str, model: str, lattice: str, L: int, J: float = 1.0,
                            h: float = 0.0, q: int = 2) -> str:
     """Why the update rule would not be ergodic on this periodic lattice (a cycle of certain
-    moves it never leaves), or ''; Simulation refuses such a case."""
+    moves it never leaves), or ''. Simulation builds it anyway; `physml simulate` refuses it."""
 def exact_enumeration(model: str, lattice: str, L: int, J: float = 1.0, h: float = 0.0,
                       q: int = 2, temperatures: Sequence[float] = ...) -> dict[str, np.ndarray]: ...
 
