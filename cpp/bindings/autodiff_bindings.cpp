@@ -109,7 +109,7 @@ void bind_autodiff(py::module_& m) {
           opt.l2 = l2;
           opt.patience = patience;
           opt.seed = seed;
-          opt.threads = threads;
+          opt.threads = engine_threads(threads);
           Network<float> net(architecture, input_shape(shape));
           net.initialize(parse_init(init), seed);
           const Matrix<float> Xt = to_matrix<float>(X, "X"), Xv = to_matrix<float>(X_val, "X_val");
@@ -139,7 +139,7 @@ void bind_autodiff(py::module_& m) {
           const Network<float> net = make_network<float>(architecture, shape, params);
           const Matrix<float> Xm = to_matrix<float>(X, "X");
           py::gil_scoped_release release;
-          return predict(net, Xm, parse_loss(loss), threads);
+          return predict(net, Xm, parse_loss(loss), engine_threads(threads));
         },
         py::arg("architecture"), py::arg("input_shape"), py::arg("params"), py::arg("X"),
         py::arg("loss") = "cross-entropy", py::arg("threads") = 1,
@@ -152,7 +152,7 @@ void bind_autodiff(py::module_& m) {
           const Matrix<float> Xm = to_matrix<float>(X, "X");
           const Targets<float> t = make_targets<float>(y, l);
           py::gil_scoped_release release;
-          const Evaluation e = evaluate(net, Xm, t, l, threads);
+          const Evaluation e = evaluate(net, Xm, t, l, engine_threads(threads));
           return std::make_pair(e.loss, e.score);
         },
         py::arg("architecture"), py::arg("input_shape"), py::arg("params"), py::arg("X"), py::arg("y"),
@@ -168,7 +168,7 @@ void bind_autodiff(py::module_& m) {
           opt.l1 = l1;
           opt.l2 = l2;
           opt.seed = seed;
-          opt.threads = threads;
+          opt.threads = engine_threads(threads);
           const Matrix<double> Xm = to_matrix<double>(X, "X");
           const double value = loss_and_gradient(net, Xm, make_targets<double>(y, opt.loss), opt, training, step);
           py::list grads;

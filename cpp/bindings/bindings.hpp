@@ -16,3 +16,8 @@ void bind_vmc(pybind11::module_& m);
 // The spin Hamiltonian named by the Python arguments (shared by exact and vmc).
 physml::SpinHamiltonian hamiltonian(const std::string& name, const std::string& lattice, int L,
                                     double J, double h, double delta, double J2, bool open);
+
+// The thread count the engine runs with for a requested one: refuses < 1, clamps to
+// thread_limit() (module.cpp; the rule is in docs/hpc.md). Results do not depend on it.
+int engine_threads(int requested);
+int thread_limit();

@@ -88,7 +88,7 @@ void bind_hopfield(py::module_& m) {
           Threshold th, half;
           {
             py::gil_scoped_release release;
-            curve = hopfield_capacity(n_neurons, loads, trials, probes, corrupt, r, seed, threads);
+            curve = hopfield_capacity(n_neurons, loads, trials, probes, corrupt, r, seed, engine_threads(threads));
             th = capacity_threshold(curve, level, resamples, seed);
             half = capacity_threshold(curve, -1.0, resamples, seed);
           }

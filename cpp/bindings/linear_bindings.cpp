@@ -64,7 +64,7 @@ void bind_linear(py::module_& m) {
         [](Int8Array configs, int threads) {
           if (configs.ndim() != 2) throw std::invalid_argument("configurations must be (n, n_sites)");
           py::gil_scoped_release release;
-          return pair_features(configs.data(), long(configs.shape(0)), long(configs.shape(1)), threads);
+          return pair_features(configs.data(), long(configs.shape(0)), long(configs.shape(1)), engine_threads(threads));
         },
         py::arg("configs"), py::arg("threads") = 1,
         "All products s_i s_j of each configuration, shape (n, n_sites**2).");

@@ -13,6 +13,7 @@
 #include "mc/enumeration.hpp"
 #include "mc/simulation.hpp"
 #include "mc/statistics.hpp"
+#include "mc/update_rule.hpp"
 
 namespace py = pybind11;
 using namespace physml;
@@ -70,6 +71,19 @@ py::dict measure_dict(const MeasureBlock& b) {
   return d;
 }
 
+void bind_ergodicity(py::module_& m) {
+  m.def("update_rule_ergodicity",
+        [](const std::string& algorithm, const std::string& model, const std::string& lattice, int L,
+           double J, double h, int q) {
+          if (L < 1) throw std::invalid_argument("the lattice size must be >= 1");
+          return ergodicity_problem(algorithm, make_model(model, J, h, q), Lattice(lattice, L));
+        },
+        py::arg("algorithm"), py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0,
+        py::arg("h") = 0.0, py::arg("q") = 2,
+        "Why the update rule would not be ergodic for this model on the periodic lattice, or '' "
+        "(Simulation builds it anyway; physml simulate refuses it).");
+}
+
 void bind_simulation(py::module_& m) {
   py::class_<Simulation>(m, "Simulation", py::module_local())
       .def(py::init([](const std::string& model, const std::string& lattice, int L, double J,
@@ -80,7 +94,7 @@ void bind_simulation(py::module_& m) {
              SimulationSpec s;
              s.model = model; s.lattice = lattice; s.L = L; s.J = J; s.h = h; s.q = q;
              s.algorithm = algorithm; s.temperatures = temperatures; s.seed = seed;
-             s.parallel_tempering = parallel_tempering; s.threads = threads; s.init = init;
+             s.parallel_tempering = parallel_tempering; s.threads = engine_threads(threads); s.init = init;
              s.track_minimum = track_minimum; s.fast_kernel = fast_kernel;
              s.replica_ids = replica_ids;
              return std::make_unique<Simulation>(s);
@@ -128,6 +142,7 @@ void bind_simulation(py::module_& m) {
 
 void bind_mc(py::module_& m) {
   bind_simulation(m);
+  bind_ergodicity(m);
 
   m.def("summarize",
         [](const std::vector<double>& e, const std::vector<double>& mm, int n_sites, double T,

@@ -22,13 +22,14 @@ void bind_quantum(py::module_& m) {
            double J2, bool open, int n_up, int levels, double tol, int max_iter, uint64_t seed,
            int threads) {
           const SpinHamiltonian H = hamiltonian(name, lattice, L, J, h, delta, J2, open);
+          const int used = engine_threads(threads);
           ExactResult r;
           {
             py::gil_scoped_release release;
-            r = exact_ground_state(H, n_up, levels, tol, max_iter, seed, threads);
+            r = exact_ground_state(H, n_up, levels, tol, max_iter, seed, used);
           }
           py::dict d("energies"_a = r.energies, "zz"_a = r.zz, "x"_a = r.x, "dimension"_a = r.dimension,
-                       "iterations"_a = r.iterations, "converged"_a = r.converged, "n_sites"_a = H.n_sites,
+                       "iterations"_a = r.iterations, "converged"_a = r.converged, "residual"_a = r.residual, "n_sites"_a = H.n_sites,
                        "n_bonds"_a = H.bonds.size());
           return d;
         },
@@ -37,7 +38,8 @@ void bind_quantum(py::module_& m) {
         py::arg("levels") = 2, py::arg("tol") = 1e-12, py::arg("max_iter") = 1000, py::arg("seed") = 0,
         py::arg("threads") = 1,
         "Lanczos ground state: {'energies', 'zz' (<sz_0 sz_j>), 'x' (<sx_j>, full space only), "
-        "'dimension', 'iterations', 'converged', 'n_sites', 'n_bonds'}; n_up >= 0 picks a sector.");
+        "'dimension', 'iterations', 'converged', 'residual' (largest relative residual of a level), "
+        "'n_sites', 'n_bonds'}; n_up >= 0 picks a sector.");
   m.def("exact_memory_estimate", &SpinBasis::memory_estimate, py::arg("n_sites"), py::arg("n_up"),
         "Bytes exact_diagonalize needs for n_sites spins (n_up < 0: the full space).");
   m.def("tfim_free_fermion_energy", &tfim_chain_free_fermion_energy, py::arg("n"), py::arg("J"),

@@ -18,7 +18,7 @@ void bind_rbm(py::module_& m) {
           RbmTraining opt;
           opt.hidden = hidden; opt.cd_k = cd_k; opt.epochs = epochs; opt.batch_size = batch_size;
           opt.persistent = persistent; opt.learning_rate = lr; opt.momentum = momentum;
-          opt.l2 = l2; opt.seed = seed; opt.threads = threads;
+          opt.l2 = l2; opt.seed = seed; opt.threads = engine_threads(threads);
           Rbm r;
           {
             py::gil_scoped_release release;
@@ -45,7 +45,7 @@ void bind_rbm(py::module_& m) {
            int threads) {
           const Rbm r = make_rbm(W, b, c, plus_minus);
           py::gil_scoped_release release;
-          const LogEstimate e = log_partition(r, method, runs, betas, seed, threads);
+          const LogEstimate e = log_partition(r, method, runs, betas, seed, engine_threads(threads));
           return std::make_pair(e.value, e.error);
         },
         py::arg("W"), py::arg("b_visible"), py::arg("b_hidden"), py::arg("plus_minus") = false,
@@ -64,7 +64,7 @@ void bind_rbm(py::module_& m) {
            bool plus_minus, int n, int steps, uint64_t seed, int threads) {
           const Rbm r = make_rbm(W, b, c, plus_minus);
           py::gil_scoped_release release;
-          return sample_rbm(r, n, steps, seed, threads);
+          return sample_rbm(r, n, steps, seed, engine_threads(threads));
         },
         py::arg("W"), py::arg("b_visible"), py::arg("b_hidden"), py::arg("plus_minus") = false,
         py::arg("n") = 100, py::arg("steps") = 1000, py::arg("seed") = 0, py::arg("threads") = 1,

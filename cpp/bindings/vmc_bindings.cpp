@@ -84,7 +84,7 @@ void bind_driver(py::module_& m, const char* name) {
              s.sr.tol = cg_tol;
              s.sr.max_iter = cg_max_iter;
              s.seed = seed;
-             s.threads = threads;
+             s.threads = engine_threads(threads);
              s.chain_ids = chain_ids;
              return std::make_unique<Driver>(s);
            }),
@@ -184,7 +184,7 @@ void bind_sr(py::module_& m) {
           s.solver = parse_sr_solver(solver);
           s.tol = tol;
           s.max_iter = max_iter;
-          s.threads = threads;
+          s.threads = engine_threads(threads);
           const SrStep<T> r = solve_sr<T>(Oc, g, s, Eigen::Matrix<T, Eigen::Dynamic, 1>());
           py::dict d("x"_a = r.x, "method"_a = r.method, "iterations"_a = r.iterations,
                        "residual"_a = r.residual);

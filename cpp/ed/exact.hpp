@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ed/hamiltonian.hpp"
+#include "registry/registry.hpp"
 
 namespace physml {
 
@@ -34,11 +35,22 @@ struct ExactResult {
   std::vector<double> x;         // <sx_j> in the ground state
   long dimension = 0;
   int iterations = 0;
+  // Largest residual |H psi - E psi| of a reported level over the spectral scale, at the
+  // last check; converged means it met the tolerance (or the Krylov space closed).
+  double residual = 0;
   bool converged = false;
 };
 
+// A looser tolerance would let a level be reported as converged when it is no eigenvalue
+// at all; registered as the range of the eigensolver's "tol" parameter.
+constexpr double kLanczosMaxTolerance = 1e-2;
+
 // `levels` lowest energies (distinct within the tolerance), ground-state correlations.
+// tol: see ExactResult::residual; in (0, kLanczosMaxTolerance].
 ExactResult exact_ground_state(const SpinHamiltonian& H, int n_up, int levels, double tol,
                                int max_iter, uint64_t seed, int threads);
+
+using EigensolverFunction = ExactResult (*)(const SpinHamiltonian&, int, int, double, int, uint64_t, int);
+using EigensolverRegistry = registry::Registry<EigensolverFunction>;
 
 }  // namespace physml

@@ -61,5 +61,9 @@ using UpdateRuleFactory = std::function<std::unique_ptr<UpdateRule>(const Model&
 using UpdateRuleRegistry = registry::Registry<UpdateRuleFactory>;
 std::unique_ptr<UpdateRule> make_update_rule(const std::string& name, const Model& model,
                                              const Lattice& lattice);
+// Why the registered rule `name` would not be ergodic for this model on this lattice, or ""
+// (only rules with the capability deterministic_at_zero_cost can fail; mc/update_rule.cpp).
+// Callers that want a correct sample refuse such a case (workflows/simulate.py).
+std::string ergodicity_problem(const std::string& name, const Model& model, const Lattice& lattice);
 
 }  // namespace physml

@@ -11,6 +11,11 @@ def cpu_has_avx2() -> bool: ...
 def build_isa() -> str:
     """'avx2' or 'generic': the build of the engine in use."""
 def max_threads() -> int: ...
+def thread_limit() -> int:
+    """Most threads the engine runs with: min(OMP_THREAD_LIMIT, max(64, 4 x cores)); a larger
+    request is clamped to it (results do not depend on the thread count)."""
+def engine_threads(requested: int) -> int:
+    """The thread count the engine runs with for `requested` (ValueError below 1)."""
 def kernel_isa() -> str:
     """'avx2' or 'portable': the square-lattice kernel this CPU runs."""
 def force_portable_kernel(on: bool) -> None: ...
@@ -98,6 +103,10 @@ class Simulation:
 def summarize(e: Sequence[float], m: Sequence[float], n_sites: int, temperature: float,
               measure_every: int = 1, max_bins: int = 32) -> dict[str, float]: ...
 def integrated_autocorrelation_time(x: Sequence[float], window_c: float = 6.0) -> float: ...
+def update_rule_ergodicity(algorithm: str, model: str, lattice: str, L: int, J: float = 1.0,
+                           h: float = 0.0, q: int = 2) -> str:
+    """Why the update rule would not be ergodic on this periodic lattice (a cycle of certain
+    moves it never leaves), or ''. Simulation builds it anyway; `physml simulate` refuses it."""
 def exact_enumeration(model: str, lattice: str, L: int, J: float = 1.0, h: float = 0.0,
                       q: int = 2, temperatures: Sequence[float] = ...) -> dict[str, np.ndarray]: ...
 
@@ -186,7 +195,9 @@ def exact_diagonalize(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h:
                       delta: float = 1.0, J2: float = 0.0, open: bool = False, n_up: int = -1,
                       levels: int = 2, tol: float = 1e-12, max_iter: int = 1000, seed: int = 0,
                       threads: int = 1) -> dict:
-    """{'energies', 'zz', 'x', 'dimension', 'iterations', 'converged', 'n_sites', 'n_bonds'}."""
+    """{'energies', 'zz', 'x', 'dimension', 'iterations', 'converged', 'residual', 'n_sites',
+    'n_bonds'}; tol in (0, 1e-2]: converged means every level's residual |H psi - E psi| is within
+    tol of the spectral scale ('residual' is the largest)."""
 def exact_memory_estimate(n_sites: int, n_up: int) -> float: ...
 def tfim_free_fermion_energy(n: int, J: float, h: float, periodic: bool = True) -> float: ...
 def hamiltonian_matrix(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h: float = 1.0,

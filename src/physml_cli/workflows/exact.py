@@ -57,14 +57,22 @@ def sector(hamiltonian: str, n: int, sz: str) -> int:
     return int(up)
 
 
+def estimate(n: int, n_up: int) -> float:
+    """Bytes a diagonalization of n spins in the sector with n_up up spins (-1: all) needs."""
+    return _engine.exact_memory_estimate(n, n_up)
+
+
 def check_memory(n: int, n_up: int) -> None:
-    need = _engine.exact_memory_estimate(n, n_up)
-    limit = resources.memory_limit()
-    if limit is not None and need > limit:
-        dim = 2 ** n if n_up < 0 else math.comb(n, n_up)
-        raise PhysmlError(f"{n} spins (dimension {dim:,}) need about {need / 2**30:.1f} GiB for "
-                          f"exact diagonalization, more than this machine's memory allows "
-                          f"({limit / 2**30:.1f} GiB)")
+    dim = 2 ** n if n_up < 0 else math.comb(n, n_up)
+    resources.check_memory(estimate(n, n_up),
+                           f"exact diagonalization of {n} spins (dimension {dim:,})")
+
+
+def check_solver(tol: float, max_iter: int, levels: int) -> None:
+    """The Lanczos settings against their registered ranges (--tol: (0, 1e-2])."""
+    lanczos = registry.entry("eigensolver", "lanczos")
+    for name, value in (("tol", tol), ("max_iter", max_iter), ("levels", levels)):
+        lanczos.parameter(name).check(value, "--" + name.replace("_", "-"))
 
 
 def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float, J2: float,
@@ -74,6 +82,7 @@ def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta:
     if n > 40:
         raise PhysmlError(f"{n} spins are far beyond exact diagonalization (at most about 30)")
     n_up = sector(hamiltonian, n, sz)
+    check_solver(tol, max_iter, levels)
     check_memory(n, n_up)
     t0 = time.perf_counter()
     try:
@@ -81,6 +90,8 @@ def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta:
                                       n_up, levels, tol, max_iter, seed, threads)
     except ValueError as exc:
         raise PhysmlError(str(exc)) from None
+    except MemoryError as exc:
+        raise PhysmlError(f"exact diagonalization of {n} spins: {exc}") from None
     wall = time.perf_counter() - t0
     e = r["energies"]
     out: dict[str, Any] = {
@@ -93,6 +104,7 @@ def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta:
         "gap": e[1] - e[0] if len(e) > 1 else None,
         "sector": "full" if n_up < 0 else f"S^z = {(2 * n_up - n) / 2:g}",
         "dimension": r["dimension"], "iterations": r["iterations"], "converged": r["converged"],
+        "residual": r["residual"],
         "zz": r["zz"], "wall_s": round(wall, 4),
     }
     if n_up < 0:

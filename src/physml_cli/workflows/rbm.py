@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from physml_cli import _engine
+from physml_cli import resources
 from physml_cli.io import schema
 from physml_cli.errors import PhysmlError
 
@@ -47,8 +48,24 @@ def load_data(path: str, units: str) -> tuple[np.ndarray, bool, dict[str, Any]]:
     return X, pm, info
 
 
+def estimate(n_rows: int, visible: int, hidden: int, batch_size: int) -> float:
+    """Bytes train() needs: the data (float64) three times (the array, the engine's matrix,
+    the pseudo-likelihood's flipped copy), the hidden fields of every row (free energies,
+    pseudo-likelihood), the weights with their gradient and momentum, a batch's layers."""
+    return (3 * 8 * n_rows * visible + 2 * 8 * n_rows * hidden + 4 * 8 * visible * hidden
+            + 6 * 8 * max(1, min(batch_size, n_rows)) * (visible + hidden))
+
+
+def estimate_sample(n: int, visible: int, hidden: int) -> float:
+    """Bytes sample() needs: n chains' visible and hidden layers, their draws, the output."""
+    return 8 * n * (3 * visible + 2 * hidden)
+
+
 def train(X: np.ndarray, pm: bool, opts: dict[str, Any], threads: int, ais_runs: int,
           ais_betas: int) -> dict[str, Any]:
+    resources.check_memory(estimate(len(X), X.shape[1], opts["hidden"], opts["batch_size"]),
+                           f"an RBM of {X.shape[1]:,} x {opts['hidden']:,} units trained on "
+                           f"{len(X):,} samples")
     t0 = time.perf_counter()
     try:
         p = _engine.rbm_train(X, opts["hidden"], opts["cd_k"], opts["epochs"], opts["batch_size"],
@@ -56,6 +73,8 @@ def train(X: np.ndarray, pm: bool, opts: dict[str, Any], threads: int, ais_runs:
                               opts["seed"], threads, pm)
     except ValueError as exc:
         raise PhysmlError(str(exc)) from None
+    except MemoryError as exc:
+        raise PhysmlError(f"RBM training: {exc}") from None
     wall = time.perf_counter() - t0
     W, b, c = p["W"], p["b_visible"], p["b_hidden"]
     pll = _engine.rbm_pseudo_log_likelihood(W, b, c, X, pm, opts["seed"])
@@ -71,6 +90,8 @@ def train(X: np.ndarray, pm: bool, opts: dict[str, Any], threads: int, ais_runs:
 def sample(model: dict[str, Any], n: int, steps: int, seed: int, threads: int) -> np.ndarray:
     a, arr = model["attrs"], model["arrays"]
     pm = a.get("units") == "pm1"
+    visible, hidden = np.shape(arr["W"])
+    resources.check_memory(estimate_sample(n, visible, hidden), f"{n:,} RBM samples")
     V = _engine.rbm_sample(arr["W"], arr["b_visible"], arr["b_hidden"], pm, n, steps, seed,
                            threads)
     return (V if pm else 2.0 * V - 1.0).astype(np.int8)  # as Ising spins

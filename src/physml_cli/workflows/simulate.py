@@ -18,6 +18,7 @@ from typing import Any, Callable
 import numpy as np
 
 from physml_cli import _engine
+from physml_cli import registry, resources
 from physml_cli.io import schema
 from physml_cli.errors import Interrupted, PhysmlError
 from physml_cli.runtime.resume import checkpoint_path
@@ -65,6 +66,51 @@ def stages(params: dict[str, Any]) -> list[list[float]]:
     return [list(params["temperatures"])]
 
 
+def estimate(lattice: str, L: int, n_temps: int, sweeps: int, measure_every: int,
+             save_configs: int) -> float:
+    """Bytes one lattice size needs: spins, a 4-byte working copy and the neighbour table
+    (~4 z bytes) per replica, the saved configurations and the e, m series."""
+    n_meas = sweeps // measure_every
+    n = registry.lattice_sites(lattice, L)
+    configs = n_temps * min(save_configs, n_meas) * n
+    return n_temps * n * 10 + n * 32 + configs + n_temps * n_meas * 16
+
+
+def check_memory(lattice: str, L: int, n_temps: int, sweeps: int, measure_every: int,
+                 save_configs: int) -> None:
+    resources.check_memory(estimate(lattice, L, n_temps, sweeps, measure_every, save_configs),
+                           f"--size {L} on the {lattice} lattice ({n_temps} temperatures)")
+
+
+def check_ergodic(algorithm: str, model: str, lattice: str, L: int, J: float, h: float,
+                  q: int) -> None:
+    """Refuses an update rule the registry marks as able to lock into a cycle
+    (deterministic_at_zero_cost) where the engine finds such a cycle on this lattice, naming
+    the rules that sample it correctly."""
+    rule = registry.entry("update_rule", algorithm, "--algorithm")
+    if not rule.can("deterministic_at_zero_cost"):
+        return
+    try:
+        problem = _engine.update_rule_ergodicity(algorithm, model, lattice, L, J, h, q)
+    except ValueError as exc:
+        raise PhysmlError(str(exc)) from None
+    if not problem:
+        return
+    working = [e.name for e in registry.entries("update_rule")
+               if not e.can("deterministic_at_zero_cost")
+               and not (e.can("needs_zero_field") and h != 0)]
+    raise PhysmlError(f"--algorithm {algorithm} is not ergodic for --size {L}: {problem} "
+                      f"(use --algorithm {' or '.join(working)})")
+
+
+def check(params: dict[str, Any]) -> None:
+    """Everything about one size that can be refused before it allocates or writes."""
+    check_ergodic(params["algorithm"], params["model"], params["lattice"], params["L"],
+                  params["J"], params["h"], params["q"])
+    check_memory(params["lattice"], params["L"], len(params["temperatures"]), params["sweeps"],
+                 params["measure_every"], params["save_configs"])
+
+
 def make_engine(params: dict[str, Any], threads: int) -> Any:
     temps = stages(params)[0]
     return _engine.Simulation(
@@ -82,6 +128,7 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
     With `comm` (parallel tempering under MPI) the ranks share the replicas and every rank
     ends with the whole run's results."""
     params = {"shard": "", "replica_ids": [], **params}  # a whole grid unless told otherwise
+    check(params)
     add_up = None
     try:
         sim = make_engine(params, threads)
@@ -92,6 +139,8 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
             sim.spread_replicas(comm.Get_rank(), comm.Get_size(), add_up)
     except ValueError as exc:
         raise PhysmlError(str(exc)) from None
+    except MemoryError as exc:
+        raise PhysmlError(f"--size {params['L']} on the {params['lattice']} lattice: {exc}") from None
     ckpt = checkpoint_path(output)
     st = RunState()
     if resume:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from physml_cli import _engine, registry
+from physml_cli import _engine, registry, resources
 from physml_cli.io import learning_data
 from physml_cli.errors import PhysmlError
 
@@ -94,6 +94,53 @@ def outputs_for(data: Labelled) -> int:
     return len(data.classes)
 
 
+# Rows the engine's evaluation and prediction pass through the network at once.
+EVAL_CHUNK = 2048
+
+
+def layer_sizes(arch: str, shape: tuple[int, int, int]) -> tuple[int, list[int]]:
+    """(parameters, width of every layer's output) of an architecture string as built by
+    architecture(): dense:N, conv:C:K (periodic, so the lattice keeps its size), dropout,
+    activations. Unknown layers count as nothing: the engine names them when it refuses."""
+    height, width, channels = shape
+    features = height * width * channels
+    params, widths = 0, []
+    for layer in arch.split(","):
+        f = layer.split(":")
+        try:
+            if f[0] == "dense" and len(f) == 2:
+                out = int(f[1])
+                params += (features + 1) * out
+                features, channels = out, out
+            elif f[0] == "conv" and len(f) == 3:
+                c, k = int(f[1]), int(f[2])
+                params += k * k * channels * c + c
+                channels, features = c, height * width * c
+        except ValueError:
+            pass
+        widths.append(features)
+    return params, widths
+
+
+def estimate(n_rows: int, n_features: int, arch: str, shape: tuple[int, int, int],
+             batch_size: int) -> float:
+    """Bytes fit() needs: the data (float32) three times over (the array, the split's
+    copies, the engine's matrix), per parameter its value, gradient, two optimiser moments,
+    the best epoch's copy and the tape's, and the activations and their gradients of a batch
+    or of an evaluation chunk."""
+    params, widths = layer_sizes(arch, shape)
+    rows = max(min(batch_size, n_rows), min(EVAL_CHUNK, n_rows))
+    return 3 * 4 * n_rows * n_features + 6 * 4 * params + 3 * 4 * rows * (n_features + sum(widths))
+
+
+def check_memory(data: Labelled, arch: str, batch_size: int) -> None:
+    n, f = data.X.shape
+    params, _ = layer_sizes(arch, data.input_shape)
+    resources.check_memory(estimate(n, f, arch, data.input_shape, batch_size),
+                           f"training a network of {params:,} parameters on {n:,} samples of "
+                           f"{f:,} features")
+
+
 @dataclass
 class MlpResult:
     params: list[np.ndarray]
@@ -110,6 +157,7 @@ class MlpResult:
 def fit(data: Labelled, arch: str, *, optimizer: str, lr: float, epochs: int, batch_size: int,
         momentum: float, weight_decay: float, l1: float, l2: float, patience: int, init: str,
         val_fraction: float, test_fraction: float, seed: int, threads: int) -> MlpResult:
+    check_memory(data, arch, batch_size)
     n = len(data.y)
     train, test = learning_data.split(n, test_fraction, seed)
     # validation rows come from the training part with their own permutation
@@ -130,6 +178,8 @@ def fit(data: Labelled, arch: str, *, optimizer: str, lr: float, epochs: int, ba
                               threads=threads)
     except ValueError as exc:
         raise PhysmlError(str(exc)) from None
+    except MemoryError as exc:
+        raise PhysmlError(f"training: {exc}") from None
     wall = time.perf_counter() - t0
     params = [np.asarray(p) for p in r.pop("params")]
 

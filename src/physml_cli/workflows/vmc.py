@@ -16,6 +16,7 @@ import numpy as np
 from physml_cli import _engine
 from physml_cli.workflows import exact
 from physml_cli import registry
+from physml_cli import resources
 from physml_cli.errors import PhysmlError
 
 # Models whose Hamiltonian conserves the total magnetization.
@@ -130,6 +131,49 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
                     cg_tol=cg_tol, seed=seed)
 
 
+# The measurement hands each chain's sample count to the engine as a C int.
+MAX_SAMPLES_PER_CHAIN = 2 ** 31 - 1
+
+
+def estimate(s: Settings, n_params: int, measure_samples: int = 0) -> float:
+    """Bytes a run with these settings needs at its peak: an optimisation step (local energies
+    and log-derivatives of every sample, the SR solver's Gram matrix of the smaller of
+    parameters and samples, in single precision) or the final measurement (every sample's
+    configuration kept for the observables), whichever is larger, plus the parameters and
+    optimiser state and every chain's walker."""
+    scalar = 16 if s.complex_parameters else 8
+    n = s.n_sites
+    ns = s.chains * s.samples_per_chain
+    walkers = s.chains * (n + 64 + (n_params // max(n, 1) + n) * scalar)
+    state = 6 * n_params * scalar          # parameters, gradient, update, Adam moments, SR x
+    step = ns * (n_params + 1) * scalar    # O and the local energies
+    if s.optimizer == "sr":
+        solver = s.sr_solver if s.sr_solver != "auto" else _engine.sr_auto_solver(ns, n_params)
+        if solver in ("dense", "kernel"):
+            side = n_params if solver == "dense" else ns
+            step += ns * n_params * scalar / 2 + side * side * scalar / 2
+        else:
+            step += 6 * (ns + n_params) * scalar
+    measured = s.chains * math.ceil(measure_samples / s.chains) if measure_samples else 0
+    # a configuration (n bytes in a vector: 24 + allocator ~16), its energy, sx, 4 observables
+    measure = measured * (n + 40 + scalar + 8 + 32)
+    return walkers + state + max(step, measure)
+
+
+def check_memory(s: Settings, n_params: int, measure_samples: int = 0) -> None:
+    """A one-line PhysmlError where the run would not fit in memory (before it allocates)."""
+    if measure_samples and math.ceil(measure_samples / s.chains) > MAX_SAMPLES_PER_CHAIN:
+        raise PhysmlError(f"--measure-samples {measure_samples}: at most "
+                          f"{MAX_SAMPLES_PER_CHAIN:,} per chain ({s.chains} chains)")
+    if s.samples_per_chain > MAX_SAMPLES_PER_CHAIN:
+        raise PhysmlError(f"--samples {s.samples}: at most {MAX_SAMPLES_PER_CHAIN:,} per chain")
+    what = (f"vmc with {s.chains * s.samples_per_chain:,} samples of {s.n_sites} sites and "
+            f"{n_params:,} parameters")
+    if measure_samples:
+        what += f" ({measure_samples:,} measured)"
+    resources.check_memory(estimate(s, n_params, measure_samples), what)
+
+
 def make_driver(s: Settings, threads: int, chain_ids: list[int] | None = None) -> Any:
     """The engine's driver for `s`; with chain_ids, only those chains of the run (MPI)."""
     cls = _engine.VmcDriverComplex if s.complex_parameters else _engine.VmcDriver
@@ -145,6 +189,9 @@ def make_driver(s: Settings, threads: int, chain_ids: list[int] | None = None) -
                    threads=threads)
     except ValueError as exc:
         raise PhysmlError(str(exc)) from None
+    except MemoryError as exc:
+        raise PhysmlError(f"the {s.ansatz} wave function for {s.n_sites} sites does not fit in "
+                          f"memory: {exc}") from None
 
 
 def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
@@ -205,15 +252,26 @@ class Run:
         return out
 
 
-def new_run(s: Settings, threads: int, comm: Any = None) -> Run:
+def new_run(s: Settings, threads: int, comm: Any = None,
+            measure_samples: int = 0) -> Run:
+    """A fresh run; refuses one that would not fit in memory (`measure_samples`: the final
+    measurement's, so that it is refused now rather than after the optimisation)."""
     if comm is not None and comm.Get_size() > s.chains:
         raise PhysmlError(f"{comm.Get_size()} MPI ranks but only {s.chains} chains: give each "
                           "rank at least one (--chains)")
+    threads = min(threads, _engine.thread_limit())
     run = Run(s, None, {k: [] for k in HISTORY}, comm=comm, threads=threads)
     run.driver = make_driver(s, threads, run.chain_ids)
+    check_memory(s, int(run.driver.n_params), measure_samples)
     if run.spread:
         run.driver.set_chain_gather(_chain_gather(comm, run.chain_ids, s.chains), s.chains)
     return run
+
+
+def check_measurement(run: Run, measure_samples: int) -> None:
+    """Call before iterating (after new_run or restore): refuses a final measurement that would
+    not fit in memory now, rather than after the optimisation."""
+    check_memory(run.settings, int(run.driver.n_params), measure_samples)
 
 
 def _chain_gather(comm: Any, ids: list[int], chains: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -279,6 +337,8 @@ def iterate(run: Run, iterations: int, stop: Callable[[], bool],
             st = _step(run)
         except RuntimeError as exc:
             raise PhysmlError(str(exc)) from None
+        except MemoryError as exc:
+            raise PhysmlError(f"vmc iteration {run.driver.iteration + 1}: {exc}") from None
         st["wall_s"] = run.wall_before + time.perf_counter() - t0
         for k in HISTORY:
             run.history[k].append(float(st[k]))
@@ -310,6 +370,7 @@ def measure(run: Run, samples: int) -> dict[str, Any] | None:
     """Energy and observables from fresh samples with the final parameters. Under MPI,
     rank 0 measures all chains (it returns None elsewhere)."""
     per_chain = max(2, math.ceil(samples / run.settings.chains))
+    check_memory(run.settings, int(run.driver.n_params), per_chain * run.settings.chains)
     driver = run.driver
     if run.comm is not None:
         configs = run.all_configs()
@@ -319,7 +380,11 @@ def measure(run: Run, samples: int) -> dict[str, Any] | None:
         driver.parameters = run.driver.parameters
         driver.configs = configs
         driver.iteration = run.driver.iteration
-    m = driver.measure(per_chain)
+    try:
+        m = driver.measure(per_chain)
+    except MemoryError as exc:
+        raise PhysmlError(f"the final measurement of {per_chain * run.settings.chains:,} samples: "
+                          f"{exc}") from None
     out = {"energy": m["energy"]["mean"], "energy_err": m["energy"]["error"],
            "variance": m["energy"]["variance"], "rhat": m["energy"]["rhat"],
            "acceptance": m["acceptance"], "measured_samples": m["samples"],
