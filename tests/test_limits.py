@@ -123,7 +123,7 @@ def test_vmc_measure_samples_refused_up_front():
         vmc.check_measurement(run, 2**31 * 4)
     res = physml_limited("vmc", "--hamiltonian", "heisenberg", "--size", "8", "--iterations",
                          "0", "--chains", "4", "--samples", "64", "--measure-samples",
-                         "2147483648", "-q")
+                         "1073741824", "-q")
     one_line_error(res, "memory")
 
 

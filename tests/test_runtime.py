@@ -111,6 +111,7 @@ def test_a_negative_seed_is_its_residue(physml, workdir):
 
 @pytest.mark.parametrize("args,fragment", [
     (["--threads", str(2**31)], "--threads must be <="),
+    (["--threads", "0"], "--threads must be >= 1"),
     (["--sweeps", str(10**20)], "--sweeps must be <="),
     (["--temperatures", "2:3:99999999999999999999"], "n must be <="),
     (["--checkpoint-every", "nan"], "finite"),

@@ -34,6 +34,18 @@ class Parameter:
             raise PhysmlError(f"{flag} must be {bound} (got {value:g})")
 
 
+    def value_type(self) -> click.ParamType:
+        """The CLI's type for this parameter, with the registered range."""
+        from physml_cli.runtime.params import Count, INT_MAX, Real
+
+        low = None if math.isinf(self.min) else self.min
+        high = None if math.isinf(self.max) else self.max
+        if self.type == "int":
+            return Count(int(low) if low is not None else -INT_MAX,
+                         int(high) if high is not None else INT_MAX)
+        return Real(low, high, low_open=not self.min_inclusive)
+
+
 @dataclass(frozen=True)
 class Entry:
     concept: str

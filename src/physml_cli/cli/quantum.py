@@ -9,6 +9,7 @@ from physml_cli import registry
 from physml_cli.cli.app import cli
 from physml_cli.runtime import params, settings as opt
 
+_LANCZOS_TOL = registry.entry("eigensolver", "lanczos").parameter("tol")
 MAX_SIZE = 4096  # linear size; the memory estimates refuse what does not fit long before
 
 
@@ -48,8 +49,7 @@ class ExactSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     sz: str = opt.option("auto", None, "Sector: total S^z (e.g. 0), full, or auto (S^z = 0 "
                                        "when conserved).")
     levels: int = opt.option(2, params.Count(1, 64), "Lowest levels to report.")
-    tol: float = opt.option(1e-12, params.Real(0, 1e-2, low_open=True),
-                            "Lanczos: relative residual of the levels at convergence.")
+    tol: float = opt.option(1e-12, _LANCZOS_TOL.value_type(), _LANCZOS_TOL.help + ".")
     max_iter: int = opt.option(1000, params.Count(2, 100_000), "Lanczos steps at most.")
     seed: int = opt.seed("Lanczos start vector (any integer).")
 
@@ -95,7 +95,7 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
         "cheaper of dense/kernel).")
     cg_tol: float = opt.option(1e-6, params.Real(0, 1, low_open=True, high_open=True),
                                "SR: relative residual at which CG stops.")
-    measure_samples: int = opt.option(4096, params.Count(1, 1 << 24),
+    measure_samples: int = opt.option(4096, params.Count(1),
                                       "Fresh samples for the final energy and observables.")
     output: str | None = opt.output(None, "HDF5 file for the run (needed by --resume).")
     resume: bool = opt.resume("Continue the run saved in --output.")

@@ -60,7 +60,9 @@ class SimulateSettings(opt.Written, opt.Threaded, opt.Seeded):
     quiet: bool = opt.quiet()
 
     def __post_init__(self) -> None:
-        sizes = [L for group in self.sizes for L in group]
+        # click gives one tuple per --size; dataclasses.replace passes them flat already
+        sizes = [L for group in self.sizes
+                 for L in (group if isinstance(group, tuple) else (group,))]
         if len(set(sizes)) != len(sizes):
             raise PhysmlError("--size: a size appears twice")
         object.__setattr__(self, "sizes", tuple(sizes))

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from physml_cli import _engine
 from physml_cli.workflows import exact
 from physml_cli.report import console as report
 from physml_cli.io import schema
@@ -63,6 +64,7 @@ def run_vmc(opts: VmcSettings) -> None:
         run = vmc.restore(schema.read_vmc(output), s, threads, output, comm)
     else:
         run = vmc.new_run(s, threads, comm)
+    vmc.check_measurement(run, opts.measure_samples)
     outputs.check_plot(plot, opts.overwrite)
     exact_e, exact_method = vmc.exact_energy(s, threads) if root else (None, None)
 
@@ -90,7 +92,8 @@ def run_vmc(opts: VmcSettings) -> None:
         "convention": exact.convention(s.hamiltonian), "operators": exact.OPERATORS,
         "ansatz": s.ansatz, "n_params": int(run.driver.n_params), "sampler": s.sampler,
         "marshall": s.marshall, "iterations": int(run.driver.iteration),
-        "wall_s": round(run.wall_before, 4), "threads": threads, "mpi_ranks": size}
+        "wall_s": round(run.wall_before, 4), "threads": min(threads, _engine.thread_limit()),
+        "mpi_ranks": size}
     if comm is not None:  # how the ranks combined their samples (docs/hpc.md)
         r["mpi_samples"] = "reduced" if run.spread else "gathered"
     if final:

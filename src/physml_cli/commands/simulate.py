@@ -10,7 +10,6 @@ from physml_cli.io import schema
 from physml_cli.workflows import simulate
 from physml_cli.runtime import emit, outputs, resume
 from physml_cli.errors import Interrupted, PhysmlError
-from physml_cli import registry, resources
 from physml_cli.mpi import agree as mpi_agree, world
 from physml_cli.cli.parsing import output_for_size, shard as shard_of
 
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 def run(s: SimulateSettings) -> None:
     """One process (OpenMP inside), or rank 0..K-1 of an MPI run."""
     shard, replica_ids, temps = shard_of(s.shard, list(s.temperatures))
-    _check_memory(s, len(temps))
     rank, size, comm = world()
     if size > 1:
         if shard:
@@ -38,22 +36,6 @@ def run(s: SimulateSettings) -> None:
     run_simulate(s, temps, shard, replica_ids)
 
 
-def _check_memory(s: SimulateSettings, n_temps: int) -> None:
-    n_meas = s.sweeps // s.measure_every
-    limit = resources.memory_limit()
-    if limit is None:
-        return
-    for L in s.sizes:
-        n = registry.lattice_sites(s.lattice, L)
-        configs = n_temps * min(s.save_configs, n_meas) * n
-        # spins, a 4-byte working copy, neighbour table (~4 z bytes), series
-        need = n_temps * n * 10 + n * 32 + configs + n_temps * n_meas * 16
-        if need > limit:
-            raise PhysmlError(f"--size {L} on the {s.lattice} lattice needs about "
-                              f"{need / 2**30:.1f} GiB, more than this machine's memory allows "
-                              f"({limit / 2**30:.1f} GiB)")
-
-
 def run_simulate(s: SimulateSettings, temperatures: list[float], shard: str = "",
                  replica_ids: list[int] | None = None, comm: Any = None,
                  warn: bool = True) -> None:
@@ -67,6 +49,7 @@ def run_simulate(s: SimulateSettings, temperatures: list[float], shard: str = ""
     plans = []
     for L, out in zip(s.sizes, paths):
         params = dict(model, L=L, temperatures=temperatures)
+        simulate.check(params)  # every size, before any is run or written
         state = resume.plan(out, s.resume, s.overwrite, resume.BESIDE)
         plans.append((params, out, state))
     outputs.check_plot(s.plot, s.overwrite or s.resume)  # a resumed run may replace its own plot

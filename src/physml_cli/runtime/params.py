@@ -15,7 +15,6 @@ from physml_cli.errors import PhysmlError
 INT_MAX = 2**31 - 1  # the engine takes counts as C++ int
 SEED_MODULUS = 2**64  # the generators are seeded with a 64-bit word
 MAX_GRID = 10_000  # points in an a:b:n grid: more is a typing slip, not a study
-MAX_THREADS = 4096
 
 
 def flag_of(param: click.Parameter | None) -> str:

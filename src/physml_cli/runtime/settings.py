@@ -80,7 +80,7 @@ def command(group: click.Group, name: str, *, run: str) -> Callable[[type[S]], t
 # The shared option groups.
 
 def threads() -> Any:
-    return option(None, params.Count(1, params.MAX_THREADS), shared=True, help=(
+    return option(None, params.Count(1), shared=True, help=(
         "OpenMP threads [default: OMP_NUM_THREADS, SLURM_CPUS_PER_TASK or all cores]."))
 
 

@@ -105,10 +105,10 @@ def check_ergodic(algorithm: str, model: str, lattice: str, L: int, J: float, h:
 
 def check(params: dict[str, Any]) -> None:
     """Everything about one size that can be refused before it allocates or writes."""
-    check_ergodic(params["algorithm"], params["model"], params["lattice"], params["L"],
-                  params["J"], params["h"], params["q"])
     check_memory(params["lattice"], params["L"], len(params["temperatures"]), params["sweeps"],
                  params["measure_every"], params["save_configs"])
+    check_ergodic(params["algorithm"], params["model"], params["lattice"], params["L"],
+                  params["J"], params["h"], params["q"])
 
 
 def make_engine(params: dict[str, Any], threads: int) -> Any:
