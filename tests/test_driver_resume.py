@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from physml_cli.workflows import simulate
+from conftest import InterruptAfter
 from physml_cli.errors import Interrupted
 
 BASE = dict(model="ising", lattice="square", L=6, J=1.0, h=0.0, q=2, seed=4, thermalize=40,
@@ -17,27 +18,6 @@ VARIANTS = {
     "anneal-heatbath": dict(anneal=True, algorithm="heatbath", lattice="triangular"),
     "anneal-wolff": dict(anneal=True, algorithm="wolff"),
 }
-
-
-class InterruptAfter:
-    """Stands in for SignalCatcher: reports SIGTERM once `chunks` chunks have run."""
-
-    def __init__(self, chunks):
-        self.left = chunks
-
-    def __call__(self):
-        return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    @property
-    def signum(self):
-        self.left -= 1
-        return 15 if self.left < 0 else None
 
 
 def run(params, out, resume=False):

@@ -16,6 +16,7 @@ import h5py
 import numpy as np
 import pytest
 
+from conftest import InterruptAfter
 from physml_cli.cli import main
 from physml_cli.io import validate
 from physml_cli.workflows import simulate
@@ -62,27 +63,6 @@ def ok(*args):
     code, out, err = physml(*args)
     assert code == 0, (args, code, err)
     return out
-
-
-class InterruptAfter:
-    """Stands in for SignalCatcher: reports SIGTERM once `chunks` chunks have run."""
-
-    def __init__(self, chunks):
-        self.left = chunks
-
-    def __call__(self):
-        return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    @property
-    def signum(self):
-        self.left -= 1
-        return 15 if self.left < 0 else None
 
 
 @pytest.fixture(scope="module")
