@@ -22,15 +22,16 @@ void metropolis_site(const Spin& spin, const Lattice& lat, Replica& r, int site,
 }
 
 // Draws: (u[1], u[2]) choose the new state; u[0] is left unused (Metropolis proposes with it).
-template <class Spin>
-void heat_bath_site(const Spin& spin, const Lattice& lat, Replica& r, int site, const Counter& u) {
+template <class HeatBath>
+void heat_bath_site(const HeatBath& choose, const Lattice& lat, Replica& r, int site,
+                    const Counter& u) {
   int8_t* s = r.spins.data();
-  const double x = to_unit(u[1], u[2]);
-  s[site] = spin.heat_bath(s, lat.neighbors_of(site), lat.coordination(), r.beta, x);
+  s[site] = choose(s, lat.neighbors_of(site), to_unit(u[1], u[2]));
 }
 
-template <LocalRule Rule, class Spin>
-void colored_sweep(const Spin& spin, Replica& r, const SweepContext& ctx) {
+template <LocalRule Rule, class Spin, class HeatBath>
+void colored_sweep(const Spin& spin, const HeatBath& heat_bath, Replica& r,
+                   const SweepContext& ctx) {
   const Lattice& lat = ctx.lattice;
   const uint32_t stream = stream_id(r.id, Purpose::SiteUpdate);
   const auto& classes = lat.color_classes();
@@ -44,15 +45,16 @@ void colored_sweep(const Spin& spin, Replica& r, const SweepContext& ctx) {
       if constexpr (Rule == LocalRule::Metropolis)
         metropolis_site(spin, lat, r, site, u);
       else
-        heat_bath_site(spin, lat, r, site, u);
+        heat_bath_site(heat_bath, lat, r, site, u);
     }
   }
 }
 
 template <LocalRule Rule, class Spin>
 void colored_sweeps(const Spin& spin, Replica& r, const SweepContext& ctx, int64_t n) {
+  const auto heat_bath = spin.heat_bath_at(r.beta, ctx.lattice.coordination());  // beta is fixed here
   for (int64_t i = 0; i < n; ++i) {
-    colored_sweep<Rule>(spin, r, ctx);
+    colored_sweep<Rule>(spin, heat_bath, r, ctx);
     ++r.sweeps;
   }
 }

@@ -69,11 +69,23 @@ struct PottsSpin {
     const int dn = count(s, nb, z, proposed) - count(s, nb, z, old);
     return -J * dn - h * (int(proposed == 0) - int(old == 0));
   }
-  int8_t heat_bath(const int8_t* s, const int32_t* nb, int z, double beta, double x) const {
-    double logw[max_q + 1];
-    for (int k = 0; k < q; ++k) logw[k] = beta * (J * count(s, nb, z, k) + h * (k == 0));
-    return int8_t(choose_by_log_weight(logw, q, x));
-  }
+  // The heat bath over q states, from the neighbour counts of each state at one beta.
+  class HeatBath {
+   public:
+    HeatBath(const PottsSpin& spin, double beta, int z) : spin_(spin), beta_(beta), z_(z) {}
+    int8_t operator()(const int8_t* s, const int32_t* nb, double x) const {
+      double logw[max_q + 1];
+      for (int k = 0; k < spin_.q; ++k)
+        logw[k] = beta_ * (spin_.J * count(s, nb, z_, k) + spin_.h * (k == 0));
+      return int8_t(choose_by_log_weight(logw, spin_.q, x));
+    }
+
+   private:
+    const PottsSpin& spin_;
+    double beta_;
+    int z_;
+  };
+  HeatBath heat_bath_at(double beta, int z) const { return HeatBath(*this, beta, z); }
 
   // Fortuin-Kasteleyn clusters (h = 0, J > 0): bonds join equal states.
   double bond_probability(double beta) const { return 1.0 - std::exp(-beta * J); }

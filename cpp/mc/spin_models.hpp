@@ -10,7 +10,7 @@
 //   states        n_states(), state(k), valid(v), ordered(), random(u)
 //   energy        bond_term(a, b), field_term(a): E = -J sum bond_term - h sum field_term;
 //                 order_parameter(s, n) (and staggered_order_parameter where staggered_order)
-//   local moves   propose(old, u), delta_energy(...), heat_bath(..., beta, x)
+//   local moves   propose(old, u), delta_energy(...), heat_bath_at(beta, z)(s, nb, x)
 //   clusters      bond_probability(beta), satisfied(a, b), clusters_alternate(),
 //                 other_state(old, rng) (Wolff), cluster_move(u), moved(a, move) (Swendsen-Wang),
 //                 flipped(a) where antiferromagnetic_clusters
