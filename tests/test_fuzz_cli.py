@@ -113,6 +113,8 @@ REPRODUCERS = [
     fz.Case(("sample",), ("m.h5", "--samples", "8", "--gibbs-steps", "2"),
             (_F("m.h5", "rbm.h5", ("drop_attr", 1)),)),
     fz.Case(("info",), ("f.h5",), (_F("f.h5", "linear.h5", ("attr_value", 8, 9)),)),
+    # an array where a string attribute belongs, shown by info --json
+    fz.Case(("info",), ("f.h5", "--json"), (_F("f.h5", "linear.h5", ("attr_value", 8, 9)),)),
     fz.Case(("hopfield", "recall"), ("n.h5", "--max-sweeps", "1"),
             (_F("n.h5", "hopfield.h5", ("string_dataset", 1)),)),
     fz.Case(("train", "hopfield"), ("d.h5",), (_F("d.h5", "potts.h5", ("attr_value", 5, 8)),)),

@@ -78,7 +78,16 @@ def say(line: str) -> None:
 
 
 def print_json(obj: dict[str, Any]) -> None:
-    print(json.dumps(obj), flush=True)
+    print(json.dumps(obj, default=_plain), flush=True)
+
+
+def _plain(value: Any) -> Any:
+    """numpy values (as files hold them) in JSON's own types."""
+    if hasattr(value, "tolist"):  # ndarray and numpy scalars
+        return value.tolist()
+    if isinstance(value, bytes):
+        return value.decode(errors="replace")
+    raise TypeError(f"{type(value).__name__} has no JSON form")
 
 
 def _pm(v: float, e: float) -> str:
