@@ -118,6 +118,11 @@ REPRODUCERS = [
     fz.Case(("hopfield", "recall"), ("n.h5", "--max-sweeps", "1"),
             (_F("n.h5", "hopfield.h5", ("string_dataset", 1)),)),
     fz.Case(("train", "hopfield"), ("d.h5",), (_F("d.h5", "potts.h5", ("attr_value", 5, 8)),)),
+    # estimates that are NaN at every temperature (a damaged summary) reach the peak finder
+    fz.Case(("detect-transition",), ("a.h5", "b.h5", "--method", "peaks", "--bootstrap", "2",
+                                     "--epochs", "1", "--json"),
+            (_F("a.h5", "sim_L4.h5", ("nan_dataset", 11)),
+             _F("b.h5", "sim_L6.h5", ("nan_dataset", 11)))),
     # an infinite penalty passes the >= 0 check and reaches the engine
     fz.Case(("train", "mlp"), ("d.h5", "--hidden", "4", "--epochs", "1", "--l1", "inf"),
             (_F("d.h5", "sim_L4.h5"),)),

@@ -44,6 +44,8 @@ def peak(x: np.ndarray, y: np.ndarray) -> float | None:
     """Position of an interior maximum: vertex of the parabola through the largest point and
     its neighbours (least squares over five points when there are two on each side)."""
     x, y = np.asarray(x, float), np.asarray(y, float)
+    if not np.isfinite(y).any():  # no estimate at any temperature: no peak to place
+        return None
     k = int(np.nanargmax(y))
     if k == 0 or k == len(x) - 1:
         return None
