@@ -142,3 +142,15 @@ def test_one_resume_policy_for_both_places_of_the_state(workdir):
     with pytest.raises(PhysmlError, match="interrupted run left"):
         resume.plan("a.h5", False, False, resume.BESIDE)
     assert resume.plan("a.h5", False, True, resume.BESIDE) == resume.FRESH
+
+
+def test_a_required_option_is_required(physml, workdir):
+    assert physml("simulate", *SMALL, "-o", "a.h5").returncode == 0
+    assert_clean_failure(physml("merge", "a.h5"), workdir, "--output", keep=["a.h5"])
+
+
+def test_derived_seeds_stay_64_bit_words():
+    from physml_cli.analysis.transition import Context
+
+    assert Context(data=[], seed=2**64 - 1).stream(101) == 100
+    assert Context(data=[], seed=5).stream(101) == 106

@@ -42,6 +42,10 @@ class Context:
     def sizes(self) -> np.ndarray:
         return np.array([d.L for d in self.data], float)
 
+    def stream(self, offset: int) -> int:
+        """The seed of the offset-th network or resampling: a 64-bit word, like --seed."""
+        return (self.seed + offset) % 2**64
+
 
 # An estimator maps a random generator (None: the central estimate) to
 # ({label: temperature or None}, T_c or None).
@@ -210,7 +214,7 @@ def supervised(ctx: Context) -> dict[str, Any]:
         X = np.concatenate([F[low].reshape(-1, F.shape[2]), F[high].reshape(-1, F.shape[2])])
         y = np.concatenate([np.zeros(int(low.sum()) * F.shape[1]), np.ones(int(high.sum()) * F.shape[1])])
         arch = "dense:64,relu,dense:2"
-        params = _train(X, y.reshape(-1, 1), arch, "cross-entropy", ctx, ctx.seed + 101 * k, ctx.epochs)
+        params = _train(X, y.reshape(-1, 1), arch, "cross-entropy", ctx, ctx.stream(101 * k), ctx.epochs)
         p = np.asarray(_engine.mlp_predict(arch, (1, F.shape[2], 1), params, F.reshape(-1, F.shape[2]),
                                            "cross-entropy", ctx.threads))
         return p[:, 0].reshape(F.shape[0], F.shape[1])  # probability of the ordered class
@@ -244,7 +248,7 @@ def autoencoder(ctx: Context) -> dict[str, Any]:
         n = X.shape[1]
         encoder = "dense:64,tanh,dense:1,tanh"
         params = _train(X, X.astype(np.float64), f"{encoder},dense:64,tanh,dense:{n}", "mse", ctx,
-                        ctx.seed + 103 * k, ctx.epochs)
+                        ctx.stream(103 * k), ctx.epochs)
         z = np.asarray(_engine.mlp_predict(encoder, (1, n, 1), params[:4], X, "mse", ctx.threads))
         return np.abs(z[:, 0]).reshape(F.shape[0], F.shape[1])
 
@@ -287,7 +291,7 @@ def confusion(ctx: Context) -> dict[str, Any]:
         # trains every trial T* equally well, where a wide network would fit noise.
         F = _leading_components(features(d, canonical=True), CONFUSION_COMPONENTS)
         n_t, n_c, nf = F.shape
-        rng = np.random.default_rng(ctx.seed + 7 * k)
+        rng = np.random.default_rng(ctx.stream(7 * k))
         test = np.zeros((n_t, n_c), bool)
         for t in range(n_t):
             test[t, rng.choice(n_c, size=max(1, n_c // 2), replace=False)] = True
@@ -299,7 +303,7 @@ def confusion(ctx: Context) -> dict[str, Any]:
         for j, cut in enumerate(cuts):
             y = (Tgrid > cut).astype(np.float64)
             params = _train(F[~test], y[~test].reshape(-1, 1), arch, "cross-entropy", ctx,
-                            ctx.seed + 1000 * k + j, ctx.epochs, lr=1e-2)
+                            ctx.stream(1000 * k + j), ctx.epochs, lr=1e-2)
             p = np.asarray(_engine.mlp_predict(arch, (1, nf, 1), params, F[test], "cross-entropy", ctx.threads))
             acc.append((p[:, 1] > 0.5) == (y[test] > 0.5))
         correct[d.L] = np.array(acc)  # (cuts, test configurations)

@@ -67,7 +67,8 @@ class TrainMlpSettings(opt.Written, opt.Threaded, opt.Seeded):
     hidden: tuple[int, ...] = opt.option(
         "100", parsing.WIDTHS,
         "Hidden layer widths, comma separated (e.g. 100 or 64,32).")
-    activation: str = opt.option("sigmoid", registry.choice("activation"))
+    activation: str = opt.option("sigmoid", registry.choice("activation"),
+                                 "Nonlinearity after each hidden layer.")
     conv: tuple[tuple[int, int], ...] = opt.option(
         None, parsing.CONVOLUTIONS,
         "Periodic convolutions before the dense layers, CHANNELS:KERNEL[,...] (lattice data).")
@@ -79,7 +80,8 @@ class TrainMlpSettings(opt.Written, opt.Threaded, opt.Seeded):
                              "phase (T < T_c), temperature (one class per T) or y (X/y files).")
     tc: float | None = _tc()
     loss: str = opt.option("auto", params.OneOf(("auto",) + registry.names("loss")),
-                           "auto: what the labels call for.")
+                           "auto: what the labels call for; bce needs two classes, mse is "
+                           "regression.")
     epochs: int = opt.option(10, params.Count(1))
     batch_size: int = opt.option(64, params.Count(1))
     optimizer: str = opt.option("adam", registry.choice("optimizer"),
@@ -89,7 +91,8 @@ class TrainMlpSettings(opt.Written, opt.Threaded, opt.Seeded):
     weight_decay: float = opt.option(0.0, params.Real(0), "Decoupled weight decay (adamw).")
     l1: float = opt.option(0.0, params.Real(0), "L1 penalty on weights.")
     l2: float = opt.option(0.0, params.Real(0), "L2 penalty on weights.")
-    init: str = opt.option("auto", registry.choice("weight_init"), "Initial weights.")
+    init: str = opt.option("auto", registry.choice("weight_init"),
+                           "Initial weights: auto (He before relu, else Xavier), xavier, he.")
     val_fraction: float = opt.option(0.1, FRACTION,
                                      "Share of the training rows held out for validation.")
     test_fraction: float = opt.option(0.2, FRACTION, "Share of the rows held out for testing.")
@@ -159,6 +162,7 @@ class SampleSettings(opt.Written, opt.Threaded, opt.Seeded):
 @dataclass(frozen=True)
 class PredictSettings(opt.Written):
     """Apply a trained linear model or MLP to a data file (same features as in training)."""
+    output: str | None = opt.output(None, "HDF5 file for the predictions.")
     model: str = opt.argument()
     data: str = opt.argument()
     target: str | None = opt.option(None, params.OneOf(TARGETS),

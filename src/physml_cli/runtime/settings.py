@@ -45,6 +45,8 @@ def argument(**click_options: Any) -> Any:
 
 def _parameter(f: dataclasses.Field) -> click.Parameter:
     spec = {k: v for k, v in f.metadata["spec"].items() if v is not None or k == "default"}
+    if spec.get("required"):
+        spec.pop("default", None)  # click leaves an option with a default unchecked
     if f.metadata["kind"] == "argument":
         return click.Argument([f.name], **spec)
     flags = f.metadata["flags"] or ("--" + f.name.replace("_", "-"),)
@@ -94,7 +96,7 @@ def output(default: str | None, help: str | None = None, required: bool = False)
 
 
 def overwrite() -> Any:
-    return switch("Replace existing output files (the --plot too).", shared=True)
+    return switch("Replace existing output files.", shared=True)
 
 
 def json(help: str = "Print the result as JSON on stdout.") -> Any:
