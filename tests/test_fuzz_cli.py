@@ -123,6 +123,10 @@ REPRODUCERS = [
                                      "--epochs", "1", "--json"),
             (_F("a.h5", "sim_L4.h5", ("nan_dataset", 11)),
              _F("b.h5", "sim_L6.h5", ("nan_dataset", 11)))),
+    # an array where a shard's settings hold a word, compared between shards by merge
+    fz.Case(("merge",), ("s0.h5", "s1.h5", "--output", "merged.h5"),
+            (_F("s0.h5", "shard0.h5", ("attr_value", 7, 8)),
+             _F("s1.h5", "shard1.h5", ("attr_value", 7, 8)))),
     # an infinite penalty passes the >= 0 check and reaches the engine
     fz.Case(("train", "mlp"), ("d.h5", "--hidden", "4", "--epochs", "1", "--l1", "inf"),
             (_F("d.h5", "sim_L4.h5"),)),

@@ -317,6 +317,7 @@ SIMULATION_SCHEMA = Schema(
            Attr("thermalize", "int", False, (0, None)), Attr("sweeps", "int", False, (0, None)),
            Attr("save_configs", "int", False, (0, None)), Attr("seed", "int", False),
            Attr("algorithm", "str", False), Attr("anneal", "bool", False),
+           Attr("init", "str", False, choices=("random", "ordered")),
            Attr("parallel_tempering", "bool", False), Attr("temperatures", "reals", False),
            Attr("temperature_grid", "reals", False), Attr("shard", "shard", False),
            Attr("replica_ids", "ints", False), Attr("wall_s", "real", False, (0, None))),
