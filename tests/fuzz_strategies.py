@@ -277,7 +277,9 @@ def materialise(spec: FileSpec, fixtures: Path, work: Path) -> str:
     """Create the file; for an h5py edit, return what it did by name (else '')."""
     target = work / spec.name
     kind, *params = spec.damage
-    if kind == "missing":
+    # an odd path ("..", "/elsewhere") drawn for a file name: nothing to create there
+    outside = target.resolve() == work.resolve() or work.resolve() not in target.resolve().parents
+    if kind == "missing" or outside:
         return ""
     if kind == "directory":
         target.mkdir()
