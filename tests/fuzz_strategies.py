@@ -588,7 +588,6 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
     """Every command's fuzz recipe, keyed by its words (("train", "linear"), ...)."""
     threads_seed = _data_options()
     sims = ("sim_L4.h5", "sim_L6.h5")
-    sim = input_file(sims, "data")
     return {
         ("simulate",): CommandSpec(
             base={"--size": "4", "--temperatures": "2.0,2.5", "--thermalize": "10",

@@ -2,7 +2,6 @@
 finite differences, SR against a dense solve, energies against exact results, determinism
 and resuming."""
 import json
-import math
 import os
 import signal
 import subprocess
