@@ -154,3 +154,95 @@ def test_derived_seeds_stay_64_bit_words():
 
     assert Context(data=[], seed=2**64 - 1).stream(101) == 100
     assert Context(data=[], seed=5).stream(101) == 106
+
+
+def run_function(cmd):
+    import importlib
+    module, function = cmd.physml_run.split(":")
+    return importlib.import_module(module), getattr(importlib.import_module(module), function)
+
+
+@pytest.mark.parametrize("name", [n for n, c in commands() if hasattr(c, "physml_run")])
+def test_every_command_returns_a_typed_result(name):
+    """settings -> run -> result: the body's declared return type is a Result (None only
+    where an MPI rank leaves the report to rank 0)."""
+    import inspect
+    from physml_cli.runtime.result import Result
+
+    cmd = dict(commands())[name]
+    module, f = run_function(cmd)
+    annotation = inspect.signature(f).return_annotation
+    typ = eval(annotation, vars(module)) if isinstance(annotation, str) else annotation
+    kinds = [t for t in getattr(typ, "__args__", (typ,)) if t is not type(None)]
+    assert len(kinds) == 1 and isinstance(kinds[0], type) and issubclass(kinds[0], Result), \
+        (name, annotation)
+
+
+def test_every_command_is_built_by_the_runtime():
+    assert all(hasattr(c, "physml_run") for _, c in commands()), \
+        [n for n, c in commands() if not hasattr(c, "physml_run")]
+
+
+def test_a_result_document_leaves_out_hidden_and_absent_optional_keys():
+    import numpy as np
+    from physml_cli.runtime.result import Result, hidden, optional, result
+
+    @result
+    class Example(Result):
+        energy: float
+        levels: object
+        gap: float | None = optional()
+        note: str = hidden("only for the text")
+
+    doc = Example(energy=np.float64(-1.5), levels=np.array([1.0, np.nan])).document()
+    assert doc == {"energy": -1.5, "levels": [1.0, None]}
+    assert type(doc["energy"]) is float
+    assert Example(energy=1.0, levels=[], gap=0.25).document()["gap"] == 0.25
+    json.dumps(doc, allow_nan=False)  # JSON has no NaN: the document never holds one
+
+
+def test_emit_routes_json_text_and_notices(capsys):
+    from physml_cli.runtime.emit import emit
+    from physml_cli.runtime.result import Result, result
+
+    @result
+    class Example(Result):
+        value: int
+
+        def text(self):
+            return [f"value {self.value}"]
+
+        def notices(self):
+            return ["warning: a notice"]
+
+    emit(Example(3), as_json=True)
+    out, err = capsys.readouterr()
+    assert json.loads(out) == {"value": 3} and "a notice" in err and "value 3" not in err
+    emit(Example(3), as_json=False)
+    out, err = capsys.readouterr()
+    assert out == "" and "value 3" in err and "a notice" in err
+
+
+def test_a_body_that_returns_no_result_is_a_programming_error():
+    from physml_cli.runtime import settings as opt
+
+    group = click.Group("g")
+
+    @opt.command(group, "bad", run="builtins:repr")
+    @opt.dataclass
+    class Bad(opt.Reported):
+        """Returns a str, not a Result."""
+
+    with pytest.raises(TypeError, match="not a Result"):
+        group.main(["bad"], standalone_mode=False)
+
+
+def test_info_lists_on_stdout_and_warnings_stay_on_stderr(physml, workdir):
+    assert physml("simulate", "--size", "4", "--temperatures", "2.5", "--sweeps", "20",
+                  "--thermalize", "0", "-q", "-o", "a.h5").returncode == 0
+    res = physml("info", "a.h5")
+    assert res.returncode == 0 and "datasets" in res.stdout
+    res = physml("simulate", "--size", "32", "--temperatures", "2.3", "--sweeps", "200",
+                 "--measure-every", "1", "-q", "-o", "w.h5", "--json")
+    assert json.loads(res.stdout)["size"] == 32
+    assert "underestimated" in res.stderr  # a too short run warns under --json as well

@@ -10,7 +10,8 @@ from physml_cli import _engine
 from physml_cli.workflows import hopfield
 from physml_cli.io import schema
 from physml_cli.runtime import outputs
-from physml_cli.runtime.emit import command_line, emit
+from physml_cli.runtime.emit import command_line
+from physml_cli.runtime.result import Result, hidden, result
 from physml_cli.errors import PhysmlError
 
 if TYPE_CHECKING:
@@ -18,22 +19,73 @@ if TYPE_CHECKING:
     from physml_cli.cli.learn import TrainHopfieldSettings
 
 
-def run_train_hopfield(s: TrainHopfieldSettings) -> None:
+@result
+class Stored(Result):
+    rule: str
+    neurons: int
+    patterns: int
+    load: float
+    stable_patterns: int
+    wall_s: float
+    output: str = hidden("")
+
+    def text(self) -> list[Any]:
+        return [f"{self.rule}: {self.patterns} patterns in {self.neurons} neurons (load "
+                f"{self.load:.3g}), {self.stable_patterns} of them fixed points -> {self.output}"]
+
+
+@result
+class Capacity(Result):
+    """The recall overlap per load; alpha_c is None when the overlap never drops."""
+    alpha_c: float | None
+    alpha_c_err: float | None
+    alpha_half: float | None
+    loads: list[float]
+    overlap: list[float]
+    overlap_err: list[float]
+    retrieved: list[float]
+    neurons: int
+    rule: str
+    trials: int
+    probes: int
+    corrupt: float
+
+    def text(self) -> list[Any]:
+        if self.alpha_c is None:
+            return ["the recall overlap never drops below 0.967 on these loads: scan larger loads"]
+        return [f"alpha_c = {self.alpha_c:.4f} ± {self.alpha_c_err:.4f} ({self.rule}, "
+                f"N = {self.neurons}; known N -> infinity value 0.138)"]
+
+
+@result
+class Recalled(Result):
+    n: int
+    dynamics: str
+    corrupt: float
+    mean_overlap: float
+    recovered_fraction: float
+    overlaps: list[float]
+    patterns: list[int]
+
+    def text(self) -> list[Any]:
+        return [f"{self.n} states, {self.corrupt:.0%} flipped: mean final overlap "
+                f"{self.mean_overlap:.4f}, exactly restored {self.recovered_fraction:.1%}"]
+
+
+def run_train_hopfield(s: TrainHopfieldSettings) -> Stored:
     data, rule, seed, output = s.data, s.rule, s.seed, s.output
     outputs.check_new(output, s.overwrite)
     r = hopfield.train(data, rule, s.count, seed)
-    P, N = r["patterns"].shape
+    P, N = r.patterns.shape
     schema.write_model(output, "hopfield",
                        {"rule": rule, "neurons": N, "n_patterns": P, "load": P / N,
-                        "stable_patterns": r["stable"], "file": data, "seed": seed},
-                       {"W": r["W"], "patterns": r["patterns"]}, command_line())
-    summary = {"rule": rule, "neurons": N, "patterns": P, "load": P / N,
-               "stable_patterns": r["stable"], "wall_s": round(r["wall_s"], 4)}
-    emit(s.as_json, summary, [f"{rule}: {P} patterns in {N} neurons (load {P / N:.3g}), "
-                            f"{r['stable']} of them fixed points -> {output}"])
+                        "stable_patterns": r.stable, "file": data, "seed": seed},
+                       {"W": r.W, "patterns": r.patterns}, command_line())
+    return Stored(rule=rule, neurons=N, patterns=P, load=P / N, stable_patterns=r.stable,
+                  wall_s=round(r.wall_s, 4), output=output)
 
 
-def run_capacity(s: CapacitySettings) -> None:
+def run_capacity(s: CapacitySettings) -> Capacity:
     neurons, trials, probes, corrupt, rule, plot = s.neurons, s.trials, s.probes, s.corrupt, \
         s.rule, s.plot
     outputs.check_plot(plot, s.overwrite)
@@ -42,20 +94,17 @@ def run_capacity(s: CapacitySettings) -> None:
 
     def num(x: float) -> float | None:
         return x if math.isfinite(x) else None
-    out = {"alpha_c": num(r["alpha_c"]), "alpha_c_err": num(r["alpha_c_err"]),
-           "alpha_half": num(r["alpha_half"]), "loads": r["loads"], "overlap": r["overlap"],
-           "overlap_err": r["overlap_err"], "retrieved": r["retrieved"], "neurons": neurons,
-           "rule": rule, "trials": trials, "probes": probes, "corrupt": corrupt}
+    out = Capacity(alpha_c=num(r["alpha_c"]), alpha_c_err=num(r["alpha_c_err"]),
+                   alpha_half=num(r["alpha_half"]), loads=r["loads"], overlap=r["overlap"],
+                   overlap_err=r["overlap_err"], retrieved=r["retrieved"], neurons=neurons,
+                   rule=rule, trials=trials, probes=probes, corrupt=corrupt)
     if plot:
         from physml_cli.report.plotting import capacity_curve
         capacity_curve(out, plot)
-    emit(s.as_json, out, ["the recall overlap never drops below 0.967 on these loads: scan larger "
-                        "loads" if out["alpha_c"] is None else
-                        f"alpha_c = {out['alpha_c']:.4f} ± {out['alpha_c_err']:.4f} ({rule}, "
-                        f"N = {neurons}; known N -> infinity value 0.138)"])
+    return out
 
 
-def run_recall(s: RecallSettings) -> None:
+def run_recall(s: RecallSettings) -> Recalled:
     network, input_path, corrupt, dynamics, seed, output = s.network, s.input_path, s.corrupt, \
         s.dynamics, s.seed, s.output
     outputs.check_new(output, s.overwrite)
@@ -81,13 +130,9 @@ def run_recall(s: RecallSettings) -> None:
         schema.write_recall(output, {"network": network, "dynamics": dynamics,
                                      "temperature": s.temperature, "beta": s.beta,
                                      "corrupt": corrupt, "seed": seed},
-                            {"input": start, "final": r["final"], "pattern": r["pattern"],
-                             "overlap": r["overlap"]}, command_line())
-    summary: dict[str, Any] = {
-        "n": int(len(start)), "dynamics": dynamics, "corrupt": corrupt,
-        "mean_overlap": float(r["overlap"].mean()),
-        "recovered_fraction": float((r["overlap"] == 1.0).mean()),
-        "overlaps": r["overlap"].tolist(), "patterns": r["pattern"].tolist()}
-    emit(s.as_json, summary, [f"{summary['n']} states, {corrupt:.0%} flipped: mean final overlap "
-                            f"{summary['mean_overlap']:.4f}, exactly restored "
-                            f"{summary['recovered_fraction']:.1%}"])
+                            {"input": start, "final": r.final, "pattern": r.pattern,
+                             "overlap": r.overlap}, command_line())
+    return Recalled(n=int(len(start)), dynamics=dynamics, corrupt=corrupt,
+                    mean_overlap=float(r.overlap.mean()),
+                    recovered_fraction=float((r.overlap == 1.0).mean()),
+                    overlaps=r.overlap.tolist(), patterns=r.pattern.tolist())

@@ -1,53 +1,91 @@
 """``physml exact`` once arguments are valid: diagonalise, save, report."""
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from physml_cli import _engine
-from physml_cli.workflows import exact
+from physml_cli.workflows import exact, vmc
 from physml_cli.report import console as report
 from physml_cli.io import schema
 from physml_cli.runtime import outputs, resume
-from physml_cli.runtime.emit import command_line, emit
+from physml_cli.runtime.emit import command_line
+from physml_cli.runtime.result import Result, hidden, optional, plain, result
 
 if TYPE_CHECKING:
     from physml_cli.cli.quantum import ExactSettings, VmcSettings
 
 
-def run_exact(s: ExactSettings) -> None:
+def run_exact(s: ExactSettings) -> exact.GroundState:
     outputs.check_new(s.output, s.overwrite)
     r = exact.run(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
                   delta=s.delta, J2=s.J2, open_boundaries=s.open_boundaries, sz=s.sz,
                   levels=s.levels, tol=s.tol, max_iter=s.max_iter, seed=s.seed,
-                  threads=s.threads)
+                  threads=s.threads, output=s.output)
     if s.output:
-        arrays = {"levels": np.asarray(r["levels"]), "zz": np.asarray(r["zz"])}
-        attrs = {k: v for k, v in r.items() if k not in ("levels", "zz")}
-        schema.write_exact(s.output, attrs, arrays, command_line())
-    emit(s.as_json, r, _exact_text(r, s.output))
+        doc = r.document()
+        arrays = {"levels": np.asarray(doc.pop("levels")), "zz": np.asarray(doc.pop("zz"))}
+        schema.write_exact(s.output, doc, arrays, command_line())
+    return r
 
 
-def _exact_text(r: dict[str, Any], output: str | None) -> list[str]:
-    lines = [f"{r['hamiltonian']} on the {r['boundary']} {r['lattice']} (N = {r['n_sites']}), "
-             f"{r['sector']}, dimension {r['dimension']:,}: {r['convention']} ({r['operators']})",
-             f"E0 = {r['energy']:.12g}  (E0/N = {r['energy_per_site']:.12g})"]
-    if "gap" in r:
-        lines.append(f"gap E1 - E0 = {r['gap']:.10g}")
-    if "free_fermion_energy" in r:
-        lines.append(f"free-fermion E0 = {r['free_fermion_energy']:.12g}")
-    lines.append(f"{r['iterations']} Lanczos steps, {r['wall_s']:.2f} s"
-                 + ("" if r["converged"] else " (NOT converged: raise --max-iter)")
-                 + (f" -> {output}" if output else ""))
-    return lines
+@result
+class VmcResult(Result):
+    """A finished (or, in the file only, interrupted) run; the estimates come from the final
+    measurement, the reference from free fermions or Lanczos where that is cheap."""
+    hamiltonian: str
+    lattice: str
+    size: int
+    n_sites: int
+    convention: str
+    operators: str
+    ansatz: str
+    n_params: int
+    sampler: str
+    marshall: bool
+    iterations: int
+    wall_s: float
+    threads: int
+    mpi_ranks: int
+    mpi_samples: str | None = optional()  # how the ranks combined their samples (docs/hpc.md)
+    exact: float | None = None
+    exact_method: str | None = optional()
+    relative_error: float | None = optional()
+    measurement: vmc.Measurement | None = hidden()
+    settings: vmc.Settings | None = hidden()
+    iterations_this_run: int = hidden(0)
+    output: str | None = hidden()
+
+    def document(self) -> dict[str, Any]:
+        doc = super().document()
+        if self.measurement is not None:
+            doc.update({k: plain(v) for k, v in dataclasses.asdict(self.measurement).items()
+                        if v is not None})
+        return doc
+
+    def text(self) -> list[Any]:
+        s, m = self.settings, self.measurement
+        assert s is not None and m is not None
+        lines = [f"{s.hamiltonian} on the {'open' if s.open_boundaries else 'periodic'} "
+                 f"{s.lattice} (N = {s.n_sites}): {self.convention}",
+                 f"{s.ansatz} ({self.n_params} parameters{', complex' if s.complex_parameters else ''}"
+                 f"{', Marshall sign' if s.marshall else ''}), {s.sampler} moves, {s.chains} chains, "
+                 f"{self.iterations_this_run} iterations this run ({self.iterations} in all), "
+                 f"{self.wall_s:.2f} s",
+                 f"E = {m.energy:.8g} ± {m.energy_err:.2g}  (E/N = {m.energy / s.n_sites:.8g}), "
+                 f"variance {m.variance:.3g}, acceptance {m.acceptance:.3f}, R-hat {m.rhat:.3f}"]
+        if self.exact is not None:
+            lines.append(f"exact E0 = {self.exact:.10g} ({self.exact_method}); relative error "
+                         f"{self.relative_error:.2e}")
+        if self.output:
+            lines.append(f"-> {self.output}")
+        return lines
 
 
-def run_vmc(opts: VmcSettings) -> None:
-    import dataclasses
-
+def run_vmc(opts: VmcSettings) -> VmcResult | None:
     from physml_cli.report import plotting
-    from physml_cli.workflows import vmc
     from physml_cli.errors import Interrupted
     from physml_cli.mpi import world
     from physml_cli.runtime.signals import SignalCatcher
@@ -87,23 +125,19 @@ def run_vmc(opts: VmcSettings) -> None:
         if interrupted:
             raise Interrupted(interrupted, output or "", "interrupted")
         return
-    r: dict[str, Any] = {
-        "hamiltonian": s.hamiltonian, "lattice": s.lattice, "size": s.size, "n_sites": s.n_sites,
-        "convention": exact.convention(s.hamiltonian), "operators": exact.OPERATORS,
-        "ansatz": s.ansatz, "n_params": int(run.driver.n_params), "sampler": s.sampler,
-        "marshall": s.marshall, "iterations": int(run.driver.iteration),
-        "wall_s": round(run.wall_before, 4), "threads": min(threads, _engine.thread_limit()),
-        "mpi_ranks": size}
-    if comm is not None:  # how the ranks combined their samples (docs/hpc.md)
-        r["mpi_samples"] = "reduced" if run.spread else "gathered"
-    if final:
-        r.update({k: final[k] for k in ("energy", "energy_err", "variance", "acceptance", "rhat")})
-    r["exact"] = exact_e
-    if exact_e is not None and final:
-        r["exact_method"] = exact_method
-        r["relative_error"] = abs((final["energy"] - exact_e) / exact_e)
-    if final:
-        r.update({k: v for k, v in final.items() if k not in r and k != "zz"})
+    relative = (abs((final.energy - exact_e) / exact_e)
+                if exact_e is not None and final is not None else None)
+    r = VmcResult(
+        hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, n_sites=s.n_sites,
+        convention=exact.convention(s.hamiltonian), operators=exact.OPERATORS,
+        ansatz=s.ansatz, n_params=int(run.driver.n_params), sampler=s.sampler,
+        marshall=s.marshall, iterations=int(run.driver.iteration),
+        wall_s=round(run.wall_before, 4), threads=min(threads, _engine.thread_limit()),
+        mpi_ranks=size,
+        mpi_samples=None if comm is None else ("reduced" if run.spread else "gathered"),
+        exact=exact_e, exact_method=exact_method if relative is not None else None,
+        relative_error=relative, measurement=final, settings=s, iterations_this_run=done,
+        output=output)
     if output:
         d = run.driver
         state = d.optimizer_state
@@ -111,9 +145,10 @@ def run_vmc(opts: VmcSettings) -> None:
         arrays.update(parameters=np.asarray(d.parameters), chains=configs,
                       adam_m=np.asarray(state[0]), adam_v=np.asarray(state[1]),
                       sr_x=np.asarray(state[2]))
+        doc = r.document()
         if final:
-            arrays["zz"] = np.asarray(final["zz"])
-        attrs = {**dataclasses.asdict(s), **{k: v for k, v in r.items() if v is not None},
+            arrays["zz"] = np.asarray(doc.pop("zz"))
+        attrs = {**dataclasses.asdict(s), **{k: v for k, v in doc.items() if v is not None},
                  "complete": not interrupted}
         schema.write_vmc(output, attrs, arrays, command_line())
     if interrupted:
@@ -122,22 +157,4 @@ def run_vmc(opts: VmcSettings) -> None:
                           f"{run.driver.iteration} iterations; {where}")
     if plot:
         plotting.vmc_convergence(run.history, exact_e, plot)
-    emit(as_json, {**r, "zz": final["zz"] if final else None},
-         _vmc_text(s, r, done, exact_e, exact_method, output))
-
-
-def _vmc_text(s: Any, r: dict[str, Any], done: int, exact_e: float | None,
-              exact_method: str | None, output: str | None) -> list[str]:
-    lines = [f"{s.hamiltonian} on the {'open' if s.open_boundaries else 'periodic'} {s.lattice} "
-             f"(N = {s.n_sites}): {exact.convention(s.hamiltonian)}",
-             f"{s.ansatz} ({r['n_params']} parameters{', complex' if s.complex_parameters else ''}"
-             f"{', Marshall sign' if s.marshall else ''}), {s.sampler} moves, {s.chains} chains, "
-             f"{done} iterations this run ({r['iterations']} in all), {r['wall_s']:.2f} s",
-             f"E = {r['energy']:.8g} ± {r['energy_err']:.2g}  (E/N = {r['energy'] / s.n_sites:.8g}), "
-             f"variance {r['variance']:.3g}, acceptance {r['acceptance']:.3f}, R-hat {r['rhat']:.3f}"]
-    if exact_e is not None:
-        lines.append(f"exact E0 = {exact_e:.10g} ({exact_method}); relative error "
-                     f"{r['relative_error']:.2e}")
-    if output:
-        lines.append(f"-> {output}")
-    return lines
+    return r

@@ -9,6 +9,7 @@ from physml_cli.report import console as report
 from physml_cli.io import schema
 from physml_cli.workflows import simulate
 from physml_cli.runtime import emit, outputs, resume
+from physml_cli.runtime.result import Result, hidden, plain, result
 from physml_cli.errors import Interrupted, PhysmlError
 from physml_cli.mpi import agree as mpi_agree, world
 from physml_cli.cli.parsing import output_for_size, shard as shard_of
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from physml_cli.cli.simulate import SimulateSettings
 
 
-def run(s: SimulateSettings) -> None:
+def run(s: SimulateSettings) -> Simulated | None:
     """One process (OpenMP inside), or rank 0..K-1 of an MPI run."""
     shard, replica_ids, temps = shard_of(s.shard, list(s.temperatures))
     rank, size, comm = world()
@@ -31,14 +32,13 @@ def run(s: SimulateSettings) -> None:
             # Wolff's sweep length is learnt per temperature while thermalising
             raise PhysmlError("--parallel-tempering across MPI ranks does not take --algorithm "
                               "wolff (use metropolis, heatbath or sw, or one rank with threads)")
-        run_simulate_mpi(s, comm)
-        return
-    run_simulate(s, temps, shard, replica_ids)
+        return run_simulate_mpi(s, comm)
+    return run_simulate(s, temps, shard, replica_ids)
 
 
 def run_simulate(s: SimulateSettings, temperatures: list[float], shard: str = "",
                  replica_ids: list[int] | None = None, comm: Any = None,
-                 warn: bool = True) -> None:
+                 warn: bool = True) -> Simulated:
     """The sizes of s over the given temperatures (all of s.temperatures, or one shard's)."""
     several = len(s.sizes) > 1
     paths = [output_for_size(s.output, L, several) for L in s.sizes]
@@ -72,16 +72,28 @@ def run_simulate(s: SimulateSettings, temperatures: list[float], shard: str = ""
             schema.write_simulation(out, r, command_line)
             resume.finished(out, resume.BESIDE)
             results.append((r, out))
-    for r, out in results:
-        if not quiet:
-            report.stderr.print(report.summary_table(r, out))
-        for line in report.short_run_warnings(r) if warn else []:
-            report.say(line)
-        if s.as_json:
-            report.print_json(report.size_json(r, out))
     if s.plot:
         from physml_cli.report.plotting import observables_vs_temperature
         observables_vs_temperature([r for r, _ in results], s.plot)
+    return Simulated(sizes=results, tables=not quiet, warn=warn)
+
+
+@result
+class Simulated(Result):
+    """One simulation file per size: a JSON document and a summary table for each."""
+    sizes: list[tuple[schema.SizeResult, str]] = hidden()
+    tables: bool = hidden(True)
+    warn: bool = hidden(True)  # MPI shards are reported once, from the merged files
+
+    def documents(self) -> list[dict[str, Any]]:
+        return [plain(report.size_json(r, out)) for r, out in self.sizes]
+
+    def text(self) -> list[Any]:
+        return [report.summary_table(r, out) for r, out in self.sizes] if self.tables else []
+
+    def notices(self) -> list[str]:
+        return [line for r, _ in self.sizes for line in report.short_run_warnings(r)] \
+            if self.warn else []
 
 
 def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
@@ -102,7 +114,7 @@ def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
     return r, out
 
 
-def run_simulate_mpi(s: SimulateSettings, comm: Any) -> None:
+def run_simulate_mpi(s: SimulateSettings, comm: Any) -> Simulated | None:
     """Under MPI: rank r of K runs the r-th interleaved slice of the temperature grid (OpenMP
     inside), writing shard files; rank 0 then merges them into the files one process would
     have written (same seed: identical for any K) and reports. With parallel tempering the
@@ -143,8 +155,10 @@ def run_simulate_mpi(s: SimulateSettings, comm: Any) -> None:
             for p in parts:
                 os.unlink(p)
     comm.Barrier()
-    if rank == 0:  # report from the merged files, as a finished run is reported
-        run_simulate(replace(s, resume=True, overwrite=False), temperatures)
+    if rank != 0:
+        return None
+    # report from the merged files, as a finished run is reported
+    return run_simulate(replace(s, resume=True, overwrite=False), temperatures)
 
 
 def _rank_name(output: str, rank: int, size: int) -> str:

@@ -7,19 +7,48 @@ import numpy as np
 
 from physml_cli import _engine
 from physml_cli.io import learning_data
-from physml_cli.report import console as report
 from physml_cli.io import schema
 from physml_cli.workflows import train_linear
 from physml_cli.workflows import train_mlp
 from physml_cli.runtime import outputs
-from physml_cli.runtime.emit import command_line, emit
+from physml_cli.runtime.emit import command_line
+from physml_cli.runtime.result import Result, hidden, plain, result
 from physml_cli.errors import PhysmlError
 
 if TYPE_CHECKING:
     from physml_cli.cli.learn import PredictSettings, TrainLinearSettings, TrainMlpSettings
 
 
-def run_train_linear(s: TrainLinearSettings) -> None:
+@result
+class LinearFit(Result):
+    fit: train_linear.LinearResult
+    samples: int
+    features: int
+    output: str
+
+    def document(self) -> dict[str, Any]:
+        r = self.fit
+        out = {"model": r.model, "alpha": r.alpha,
+               "coef": r.coef[0] if r.coef.shape[0] == 1 else r.coef,
+               "intercept": float(r.intercept[0]) if r.intercept.size == 1 else r.intercept,
+               "train_score": r.train_score, "test_score": r.test_score,
+               "wall_s": round(r.wall_s, 4)}
+        if r.cv_scores:
+            out["cv"] = {"alphas": r.cv_alphas, "scores": r.cv_scores}
+        return plain(out)
+
+    def text(self) -> list[Any]:
+        r = self.fit
+        test = "None" if r.test_score is None else f"{r.test_score:.6g}"
+        return [f"{r.model} (alpha = {r.alpha:g}) on {self.samples} samples × {self.features} "
+                f"features: train score {r.train_score:.6g}, test score {test} -> {self.output}"]
+
+    def notices(self) -> list[str]:
+        return [] if self.fit.converged else [
+            f"warning: {self.fit.model} did not converge in --max-iter iterations"]
+
+
+def run_train_linear(s: TrainLinearSettings) -> LinearFit:
     outputs.check_new(s.output, s.overwrite)
     ds = learning_data.load(s.data, s.target, s.features, tc=s.tc, threads=s.threads)
     r = train_linear.fit(ds, model=s.model, alphas=list(s.alpha), l1_ratio=s.l1_ratio, cv=s.cv,
@@ -31,22 +60,49 @@ def run_train_linear(s: TrainLinearSettings) -> None:
                  n_features=int(ds.X.shape[1]), train_score=r.train_score,
                  test_score=r.test_score, test_fraction=s.test_fraction,
                  seed=s.seed, converged=r.converged, cv_folds=s.cv)
-    output, as_json = s.output, s.as_json
     arrays = {"coef": r.coef, "intercept": r.intercept}
     if r.scale_mean is not None:
         arrays.update(scale_mean=r.scale_mean, scale_std=r.scale_std)
     if r.cv_scores:
         arrays.update(cv_alphas=r.cv_alphas, cv_scores=r.cv_scores)
-    schema.write_model(output, "linear", attrs, arrays, command_line())
-    if not r.converged:
-        report.say(f"warning: {r.model} did not converge in --max-iter iterations")
-    emit(as_json, train_linear.as_json(r), [f"{r.model} (alpha = {r.alpha:g}) on {ds.X.shape[0]} samples × "
-                            f"{ds.X.shape[1]} features: train score {r.train_score:.6g}, "
-                            f"test score {r.test_score if r.test_score is None else f'{r.test_score:.6g}'}"
-                            f" -> {output}"])
+    schema.write_model(s.output, "linear", attrs, arrays, command_line())
+    return LinearFit(fit=r, samples=int(ds.X.shape[0]), features=int(ds.X.shape[1]),
+                     output=s.output)
 
 
-def run_train_mlp(s: TrainMlpSettings) -> None:
+@result
+class MlpFit(Result):
+    """Scores are accuracies for classifiers and R^2 (under *_r2) for regression."""
+    fit: train_mlp.MlpResult
+    loss: str
+    architecture: str
+    output: str
+
+    def document(self) -> dict[str, Any]:
+        r, regression = self.fit, self.loss == "mse"
+        out: dict[str, Any] = {"epochs": len(r.history["train_loss"]), "wall_s": round(r.wall_s, 4)}
+        for name, ev in self._evaluations():
+            out[f"{name}_acc"] = None if ev is None or regression else ev[1]
+            if regression:
+                out[f"{name}_r2"] = None if ev is None else ev[1]
+        for name, ev in self._evaluations():
+            out[f"{name}_loss"] = None if ev is None else ev[0]
+        best = r.history["best_epoch"]
+        out.update(best_epoch=best + 1 if best >= 0 else None,
+                   stopped_early=r.history["stopped_early"])
+        return plain(out)
+
+    def _evaluations(self) -> tuple[tuple[str, tuple[float, float] | None], ...]:
+        return (("train", self.fit.train), ("val", self.fit.val), ("test", self.fit.test))
+
+    def text(self) -> list[Any]:
+        what = "R²" if self.loss == "mse" else "accuracy"
+        parts = [f"{name} {ev[1]:.4f}" for name, ev in self._evaluations() if ev is not None]
+        return [f"mlp [{self.architecture}] {len(self.fit.history['train_loss'])} epochs in "
+                f"{self.fit.wall_s:.2f} s; {what}: " + ", ".join(parts) + f" -> {self.output}"]
+
+
+def run_train_mlp(s: TrainMlpSettings) -> MlpFit:
     output, plot, data, tc, conv = s.output, s.plot, s.data, s.tc, list(s.conv or ())
     outputs.check_new(output, s.overwrite)
     outputs.check_plot(plot, s.overwrite)
@@ -78,23 +134,32 @@ def run_train_mlp(s: TrainMlpSettings) -> None:
     if plot:
         from physml_cli.report import plotting
         plotting.learning_curves(r.history, ds.loss, plot)
-    out = train_mlp.as_json(r, ds.loss)
-    what = "R²" if ds.loss == "mse" else "accuracy"
-    key = "r2" if ds.loss == "mse" else "acc"
-    parts = [f"{name} {out[f'{name}_{key}']:.4f}" for name in ("train", "val", "test")
-             if out[f"{name}_{key}"] is not None]
-    emit(s.as_json, out, [f"mlp [{arch}] {out['epochs']} epochs in {r.wall_s:.2f} s; {what}: "
-                        + ", ".join(parts) + f" -> {output}"])
+    return MlpFit(fit=r, loss=ds.loss, architecture=arch, output=output)
 
 
-def run_predict(s: PredictSettings) -> None:
-    model_path, data, target, tc, output, as_json = s.model, s.data, s.target, s.tc, s.output, \
-        s.as_json
+@result
+class Prediction(Result):
+    model: str
+    n: int
+    target: str
+    score: float | None
+    predictions: list[Any]
+    data: str = hidden("")
+    output: str | None = hidden()
+
+    def text(self) -> list[Any]:
+        score = "n/a" if self.score is None else f"{self.score:.6g}"
+        return [f"{self.model} on {self.n} samples of {self.data}: score {score}"
+                + (f" -> {self.output}" if self.output else "")]
+
+
+def run_predict(s: PredictSettings) -> Prediction:
+    model_path, data, target, tc, output = s.model, s.data, s.target, s.tc, s.output
     outputs.check_new(output, s.overwrite)
     model = schema.read_model(model_path)
     a, arr = model["attrs"], model["arrays"]
     if a.get("model_kind") == "mlp":
-        return _predict_mlp(model_path, model, data, target, tc, output, as_json)
+        return _predict_mlp(model_path, model, data, target, tc, output)
     if a.get("model_kind") != "linear":
         raise PhysmlError(f"{model_path} is not a model physml predict can apply "
                           f"(kind {a.get('model_kind')}); linear models and MLPs are supported")
@@ -123,14 +188,12 @@ def run_predict(s: PredictSettings) -> None:
         schema.write_predictions(output, {"model": model_path, "data": data,
                                           "target": ds.source["target"], "score": score},
                                  arrays, command_line())
-    emit(as_json, {"model": a["model"], "n": int(len(values)), "target": ds.source["target"],
-                   "score": float(score), "predictions": values.tolist()},
-         [f"{a['model']} on {len(values)} samples of {data}: score {score:.6g}"
-          + (f" -> {output}" if output else "")])
+    return Prediction(model=a["model"], n=int(len(values)), target=ds.source["target"],
+                      score=float(score), predictions=values.tolist(), data=data, output=output)
 
 
 def _predict_mlp(model_path: str, model: dict[str, Any], data: str, labels: str | None,
-                 tc: float | None, output: str | None, as_json: bool) -> None:
+                 tc: float | None, output: str | None) -> Prediction:
     a, arr = model["attrs"], model["arrays"]
     try:
         arch, loss, shape = str(a["architecture"]), str(a["loss"]), tuple(int(v) for v in a["input_shape"])
@@ -154,7 +217,5 @@ def _predict_mlp(model_path: str, model: dict[str, Any], data: str, labels: str 
         schema.write_predictions(output, {"model": model_path, "data": data, "target": labels,
                                           **({"score": score} if score is not None else {})},
                                  arrays, command_line())
-    emit(as_json, {"model": "mlp", "n": int(len(values)), "target": labels, "score": score,
-                   "predictions": np.asarray(values).tolist()},
-         [f"mlp on {len(values)} samples of {data}: score "
-          f"{'n/a' if score is None else f'{score:.6g}'}" + (f" -> {output}" if output else "")])
+    return Prediction(model="mlp", n=int(len(values)), target=labels, score=score,
+                      predictions=np.asarray(values).tolist(), data=data, output=output)

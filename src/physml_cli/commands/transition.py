@@ -6,20 +6,50 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from physml_cli.report import console as report
 from physml_cli.analysis import transition
 from physml_cli.io import transition_data
 from physml_cli.analysis.critical_temperatures import exact_tc
 from physml_cli.runtime import outputs
-from physml_cli.runtime.emit import emit
+from physml_cli.runtime.result import Result, result
 from physml_cli.errors import PhysmlError
 
 if TYPE_CHECKING:
     from physml_cli.cli.transition import DetectSettings
 
 
-def run_detect(s: DetectSettings) -> None:
-    methods, as_json, plot = s.chosen_methods(), s.as_json, s.plot
+@result
+class Transition(Result):
+    """T_c by each method that ran (its estimate, error, per-size values and method-specific
+    keys), against the exact value where one is known."""
+    model: str | None
+    lattice: str | None
+    sizes: list[int]
+    exact_tc: float | None
+    methods: dict[str, dict[str, Any]]
+    warnings: list[str]
+    wall_s: float
+
+    def notices(self) -> list[str]:
+        return [f"warning: {w}" for w in self.warnings]
+
+    def text(self) -> list[Any]:
+        exact = self.exact_tc
+        table = Table(title=f"{self.model} on the {self.lattice} lattice, L = "
+                            f"{', '.join(map(str, self.sizes))}")
+        for col in ("method", "T_c", "error", "per size") + (("vs exact",) if exact else ()):
+            table.add_column(col)
+        for m, r in self.methods.items():
+            sizes = ", ".join(f"{k}: {v['t']:.4f}" for k, v in r["per_size"].items()
+                              if v["t"] is not None)
+            row = [m, f"{r['tc']:.5f}", "-" if r["tc_err"] is None else f"{r['tc_err']:.5f}", sizes]
+            if exact:
+                row.append(f"{100 * r['relative_deviation']:+.2f}%")
+            table.add_row(*row)
+        return [table] + ([f"exact T_c = {exact:.6f} (Onsager)"] if exact else [])
+
+
+def run_detect(s: DetectSettings) -> Transition:
+    methods, plot = s.chosen_methods(), s.plot
     outputs.check_plot(plot, s.overwrite)
     data = transition_data.load(list(s.files))
     ctx = transition.Context(data=data, bootstrap=s.bootstrap, seed=s.seed, nu=s.nu_value(),
@@ -38,31 +68,14 @@ def run_detect(s: DetectSettings) -> None:
         raise PhysmlError("no method could run: " + "; ".join(ctx.warnings))
     first = data[0].attrs
     exact = exact_tc(first)
-    out = {"model": first.get("model"), "lattice": first.get("lattice"),
-           "sizes": [d.L for d in data], "exact_tc": exact,
-           "methods": {m: {k: v for k, v in r.items() if k != "curves"} for m, r in results.items()},
-           "warnings": ctx.warnings, "wall_s": round(time.perf_counter() - t0, 3)}
+    estimates = {m: {k: v for k, v in r.items() if k != "curves"} for m, r in results.items()}
     if exact is not None:
-        for r in out["methods"].values():
+        for r in estimates.values():
             r["relative_deviation"] = (r["tc"] - exact) / exact
     if plot:
         from physml_cli.report import plotting
         nu_used = ctx.nu if ctx.nu is not None else results.get("peaks", {}).get("nu", 1.0)
         plotting.transition_panels(results, exact, nu_used, plot)
-    for w in ctx.warnings:
-        report.say(f"warning: {w}")
-    emit(as_json, out, _text_report(out, exact))
-
-
-def _text_report(out: dict[str, Any], exact: float | None) -> list[Any]:
-    table = Table(title=f"{out['model']} on the {out['lattice']} lattice, L = "
-                        f"{', '.join(map(str, out['sizes']))}")
-    for col in ("method", "T_c", "error", "per size") + (("vs exact",) if exact else ()):
-        table.add_column(col)
-    for m, r in out["methods"].items():
-        sizes = ", ".join(f"{k}: {v['t']:.4f}" for k, v in r["per_size"].items() if v["t"] is not None)
-        row = [m, f"{r['tc']:.5f}", "-" if r["tc_err"] is None else f"{r['tc_err']:.5f}", sizes]
-        if exact:
-            row.append(f"{100 * r['relative_deviation']:+.2f}%")
-        table.add_row(*row)
-    return [table] + ([f"exact T_c = {exact:.6f} (Onsager)"] if exact else [])
+    return Transition(model=first.get("model"), lattice=first.get("lattice"),
+                      sizes=[d.L for d in data], exact_tc=exact, methods=estimates,
+                      warnings=ctx.warnings, wall_s=round(time.perf_counter() - t0, 3))

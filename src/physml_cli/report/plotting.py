@@ -28,18 +28,19 @@ def observables_vs_temperature(results: Sequence[Any], path: str) -> None:
     _save(fig, path)
 
 
-def capacity_curve(result: dict, path: str) -> None:
-    """Recall overlap against the load, with the capacity estimate marked."""
+def capacity_curve(result: Any, path: str) -> None:
+    """Recall overlap against the load, with the capacity estimate marked (result: the
+    capacity command's Capacity)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
-    ax.errorbar(result["loads"], result["overlap"], yerr=result["overlap_err"], marker="o", ms=3,
-                capsize=2, label=f"N = {result['neurons']}, {result['rule']}")
-    if result["alpha_c"] is not None:
-        ax.axvspan(result["alpha_c"] - result["alpha_c_err"], result["alpha_c"] + result["alpha_c_err"],
-                   color="C1", alpha=0.3, label=f"alpha_c = {result['alpha_c']:.3f}")
+    ax.errorbar(result.loads, result.overlap, yerr=result.overlap_err, marker="o", ms=3,
+                capsize=2, label=f"N = {result.neurons}, {result.rule}")
+    if result.alpha_c is not None:
+        ax.axvspan(result.alpha_c - result.alpha_c_err, result.alpha_c + result.alpha_c_err,
+                   color="C1", alpha=0.3, label=f"alpha_c = {result.alpha_c:.3f}")
     ax.axvline(0.138, color="k", ls=":", label="0.138 (N -> infinity)")
     ax.set_xlabel("load alpha = P/N")
     ax.set_ylabel("final overlap m")

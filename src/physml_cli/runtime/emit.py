@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shlex
 import sys
-from typing import Any, Iterable
 
 from physml_cli.errors import PhysmlError
 from physml_cli.report import console
+from physml_cli.runtime.result import Result
 
 
 def command_line() -> str:
@@ -24,14 +24,18 @@ def threads(requested: int | None) -> int:
     return n
 
 
-def emit(as_json: bool, result: dict[str, Any], text: Iterable[Any] = ()) -> None:
-    """The result as JSON on stdout, or each item of text (a line or a rich renderable) on
-    stderr."""
+def emit(result: Result, as_json: bool) -> None:
+    """A command's result: its notices on stderr, then its JSON documents on stdout (--json)
+    or its text for a person (stderr; stdout for listings such as info)."""
+    for line in result.notices():
+        console.say(line)
     if as_json:
-        console.print_json(result)
+        for doc in result.documents():
+            console.print_json(doc)
         return
-    for item in text:
-        if isinstance(item, str):
+    out = console.stdout_console() if result.text_on_stdout else console.stderr
+    for item in result.text():
+        if isinstance(item, str) and not result.text_on_stdout:
             console.say(item)
         else:
-            console.stderr.print(item)
+            out.print(item)

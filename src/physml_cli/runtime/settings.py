@@ -56,8 +56,8 @@ def _parameter(f: dataclasses.Field) -> click.Parameter:
 def command(group: click.Group, name: str, *, run: str) -> Callable[[type[S]], type[S]]:
     """Class decorator: the settings class becomes subcommand ``name`` of group, its docstring
     the help. ``run`` ("module:function") is the body, imported only when the command runs, so
-    that --help stays light. A ``check()`` method on the settings runs first (rules that tie
-    several options together)."""
+    that --help stays light; it returns a runtime.result.Result, which is emitted here. A
+    ``check()`` method on the settings runs first (rules that tie several options together)."""
     def declare(settings_type: type[S]) -> type[S]:
         fields = dataclasses.fields(settings_type)  # type: ignore[arg-type]
         ordered = sorted(fields, key=lambda f: f.metadata.get("shared", False))
@@ -71,10 +71,19 @@ def command(group: click.Group, name: str, *, run: str) -> Callable[[type[S]], t
             if check is not None:
                 check()
             module, function = run.split(":")
-            getattr(importlib.import_module(module), function)(settings)
+            result = getattr(importlib.import_module(module), function)(settings)
+            if result is None:  # an MPI rank other than 0: rank 0 reports for all
+                return
+            from physml_cli.runtime.emit import emit
+            from physml_cli.runtime.result import Result
+            if not isinstance(result, Result):
+                raise TypeError(f"{run} returned {type(result).__name__}, not a Result")
+            emit(result, getattr(settings, "as_json", False))
 
-        group.add_command(click.Command(name, callback=callback, help=settings_type.__doc__,
-                                        params=[_parameter(f) for f in ordered]))
+        cmd = click.Command(name, callback=callback, help=settings_type.__doc__,
+                            params=[_parameter(f) for f in ordered])
+        cmd.physml_run = run  # type: ignore[attr-defined]  # read by the tests
+        group.add_command(cmd)
         return settings_type
     return declare
 

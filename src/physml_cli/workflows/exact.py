@@ -1,6 +1,7 @@
 """``physml exact``: Lanczos ground states of spin Hamiltonians, with their conventions."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from typing import Any
@@ -9,6 +10,7 @@ from physml_cli import _engine
 from physml_cli import resources
 from physml_cli import registry
 from physml_cli.errors import PhysmlError
+from physml_cli.runtime.result import Result, hidden, optional, result
 
 OPERATORS = "Pauli matrices (eigenvalues +-1); spin-1/2 operators S = s/2 give 1/4 of each two-spin term"
 
@@ -75,9 +77,53 @@ def check_solver(tol: float, max_iter: int, levels: int) -> None:
         lanczos.parameter(name).check(value, "--" + name.replace("_", "-"))
 
 
+@result
+class GroundState(Result):
+    """The lowest levels of a Hamiltonian in one sector, with its conventions; the keys that
+    apply to some Hamiltonians only are optional."""
+    hamiltonian: str
+    lattice: str
+    size: int
+    n_sites: int
+    boundary: str
+    J: float
+    h: float | None = optional()
+    delta: float | None = optional()
+    J2: float | None = optional()
+    convention: str = ""
+    operators: str = OPERATORS
+    energy: float = math.nan
+    energy_per_site: float = math.nan
+    levels: list[float] = dataclasses.field(default_factory=list)
+    gap: float | None = optional()
+    sector: str = ""
+    dimension: int = 0
+    iterations: int = 0
+    converged: bool = False
+    residual: float = math.nan
+    zz: list[float] = dataclasses.field(default_factory=list)
+    wall_s: float = 0.0
+    sx: float | None = optional()
+    free_fermion_energy: float | None = optional()
+    output: str | None = hidden()
+
+    def text(self) -> list[Any]:
+        lines = [f"{self.hamiltonian} on the {self.boundary} {self.lattice} (N = {self.n_sites}), "
+                 f"{self.sector}, dimension {self.dimension:,}: {self.convention} ({self.operators})",
+                 f"E0 = {self.energy:.12g}  (E0/N = {self.energy_per_site:.12g})"]
+        if self.gap is not None:
+            lines.append(f"gap E1 - E0 = {self.gap:.10g}")
+        if self.free_fermion_energy is not None:
+            lines.append(f"free-fermion E0 = {self.free_fermion_energy:.12g}")
+        lines.append(f"{self.iterations} Lanczos steps, {self.wall_s:.2f} s"
+                     + ("" if self.converged else " (NOT converged: raise --max-iter)")
+                     + (f" -> {self.output}" if self.output else ""))
+        return lines
+
+
 def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float, J2: float,
         open_boundaries: bool, sz: str, levels: int, tol: float, max_iter: int, seed: int,
-        threads: int) -> dict[str, Any]:
+        threads: int, output: str | None = None) -> GroundState:
     n = n_sites(lattice, size)
     if n > 40:
         raise PhysmlError(f"{n} spins are far beyond exact diagonalization (at most about 30)")
@@ -94,21 +140,17 @@ def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta:
         raise PhysmlError(f"exact diagonalization of {n} spins: {exc}") from None
     wall = time.perf_counter() - t0
     e = r["energies"]
-    out: dict[str, Any] = {
-        "hamiltonian": hamiltonian, "lattice": lattice, "size": size, "n_sites": n,
-        "boundary": "open" if open_boundaries else "periodic",
-        "J": J, "h": h if hamiltonian == "tfim" else None,
-        "delta": delta if hamiltonian == "xxz" else None, "J2": J2 if hamiltonian == "j1j2" else None,
-        "convention": convention(hamiltonian), "operators": OPERATORS,
-        "energy": e[0], "energy_per_site": e[0] / n, "levels": e,
-        "gap": e[1] - e[0] if len(e) > 1 else None,
-        "sector": "full" if n_up < 0 else f"S^z = {(2 * n_up - n) / 2:g}",
-        "dimension": r["dimension"], "iterations": r["iterations"], "converged": r["converged"],
-        "residual": r["residual"],
-        "zz": r["zz"], "wall_s": round(wall, 4),
-    }
-    if n_up < 0:
-        out["sx"] = sum(r["x"]) / n
-    if hamiltonian == "tfim" and lattice == "chain":
-        out["free_fermion_energy"] = _engine.tfim_free_fermion_energy(n, J, h, not open_boundaries)
-    return {k: v for k, v in out.items() if v is not None}
+    return GroundState(
+        hamiltonian=hamiltonian, lattice=lattice, size=size, n_sites=n,
+        boundary="open" if open_boundaries else "periodic",
+        J=J, h=h if hamiltonian == "tfim" else None,
+        delta=delta if hamiltonian == "xxz" else None, J2=J2 if hamiltonian == "j1j2" else None,
+        convention=convention(hamiltonian), energy=e[0], energy_per_site=e[0] / n, levels=e,
+        gap=e[1] - e[0] if len(e) > 1 else None,
+        sector="full" if n_up < 0 else f"S^z = {(2 * n_up - n) / 2:g}",
+        dimension=r["dimension"], iterations=r["iterations"], converged=r["converged"],
+        residual=r["residual"], zz=r["zz"], wall_s=round(wall, 4),
+        sx=sum(r["x"]) / n if n_up < 0 else None,
+        free_fermion_energy=(_engine.tfim_free_fermion_energy(n, J, h, not open_boundaries)
+                             if hamiltonian == "tfim" and lattice == "chain" else None),
+        output=output)

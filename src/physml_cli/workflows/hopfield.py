@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,7 +40,22 @@ def load_patterns(path: str, count: int | None, seed: int) -> np.ndarray:
     return X
 
 
-def train(path: str, rule: str, count: int | None, seed: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Network:
+    W: np.ndarray         # couplings, N x N
+    patterns: np.ndarray  # the stored patterns, P x N
+    stable: int           # how many of them are fixed points of one sweep
+    wall_s: float
+
+
+@dataclass(frozen=True)
+class Recall:
+    final: np.ndarray     # the states the dynamics ended in
+    pattern: np.ndarray   # index of the stored pattern each is closest to
+    overlap: np.ndarray   # and its overlap with it
+
+
+def train(path: str, rule: str, count: int | None, seed: int) -> Network:
     patterns = load_patterns(path, count, seed)
     t0 = time.perf_counter()
     try:
@@ -49,7 +64,7 @@ def train(path: str, rule: str, count: int | None, seed: int) -> dict[str, Any]:
         raise PhysmlError(str(exc)) from None
     stable = sum(bool(np.array_equal(_engine.hopfield_recall(W, p, max_sweeps=1)["state"], p))
                  for p in patterns)
-    return {"W": W, "patterns": patterns, "stable": stable, "wall_s": time.perf_counter() - t0}
+    return Network(W=W, patterns=patterns, stable=stable, wall_s=time.perf_counter() - t0)
 
 
 def corrupt(states: np.ndarray, fraction: float, seed: int) -> np.ndarray:
@@ -58,7 +73,7 @@ def corrupt(states: np.ndarray, fraction: float, seed: int) -> np.ndarray:
 
 
 def recall(W: np.ndarray, patterns: np.ndarray, inputs: np.ndarray, dynamics: str,
-           temperature: float, beta: float, max_sweeps: int, seed: int) -> dict[str, Any]:
+           temperature: float, beta: float, max_sweeps: int, seed: int) -> Recall:
     finals = []
     for k, s in enumerate(inputs):
         if dynamics == "modern":
@@ -69,4 +84,4 @@ def recall(W: np.ndarray, patterns: np.ndarray, inputs: np.ndarray, dynamics: st
     final = np.array(finals, dtype=np.int8)
     overlaps = final.astype(np.float64) @ patterns.T.astype(np.float64) / patterns.shape[1]
     best = overlaps.argmax(axis=1)
-    return {"final": final, "pattern": best, "overlap": overlaps[np.arange(len(best)), best]}
+    return Recall(final=final, pattern=best, overlap=overlaps[np.arange(len(best)), best])

@@ -88,10 +88,10 @@ def combine(paths: list[str]) -> dict[str, Any]:
     return merged
 
 
-def run(paths: list[str], output: str, overwrite: bool, command_line: str) -> dict[str, Any]:
+def run(paths: list[str], output: str, overwrite: bool, command_line: str) -> int:
+    """Merges the shards into output; returns the number of temperatures it holds."""
     schema.check_new_output(output, overwrite)
     merged = combine(paths)
     merged["attrs"]["command_line"] = command_line
     schema.write_tree(output, merged)
-    return {"output": output, "shards": len(paths),
-            "temperatures": len(merged["datasets"]["temperatures"])}
+    return len(merged["datasets"]["temperatures"])

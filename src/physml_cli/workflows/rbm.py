@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -61,8 +62,26 @@ def estimate_sample(n: int, visible: int, hidden: int) -> float:
     return 8 * n * (3 * visible + 2 * hidden)
 
 
+@dataclass(frozen=True)
+class LogLikelihood:
+    """Mean log-likelihood of the training data; log Z exactly (enumerating the smaller layer)
+    or by annealed importance sampling, whose spread is err."""
+    value: float
+    err: float
+    method: str
+    log_partition: float
+
+
+@dataclass(frozen=True)
+class Training:
+    params: dict[str, np.ndarray]  # W, b_visible, b_hidden
+    wall_s: float
+    pseudo_loglik: float
+    loglik: LogLikelihood
+
+
 def train(X: np.ndarray, pm: bool, opts: dict[str, Any], threads: int, ais_runs: int,
-          ais_betas: int) -> dict[str, Any]:
+          ais_betas: int) -> Training:
     resources.check_memory(estimate(len(X), X.shape[1], opts["hidden"], opts["batch_size"]),
                            f"an RBM of {X.shape[1]:,} x {opts['hidden']:,} units trained on "
                            f"{len(X):,} samples")
@@ -82,9 +101,10 @@ def train(X: np.ndarray, pm: bool, opts: dict[str, Any], threads: int, ais_runs:
     log_z, err = _engine.rbm_log_partition(W, b, c, pm, "exact" if exact else "ais", ais_runs,
                                            ais_betas, opts["seed"], threads)
     mean_ll = float(-_engine.rbm_free_energy(W, b, c, X, pm).mean() - log_z)
-    return {"params": p, "wall_s": wall, "pseudo_loglik": float(pll),
-            "loglik": {"value": mean_ll, "err": float(err), "method": "exact" if exact else "ais",
-                       "log_partition": float(log_z)}}
+    return Training(params=p, wall_s=wall, pseudo_loglik=float(pll),
+                    loglik=LogLikelihood(value=mean_ll, err=float(err),
+                                         method="exact" if exact else "ais",
+                                         log_partition=float(log_z)))
 
 
 def sample(model: dict[str, Any], n: int, steps: int, seed: int, threads: int) -> np.ndarray:

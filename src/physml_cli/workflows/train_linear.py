@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -86,14 +85,3 @@ def fit(data: learning_data.Dataset, model: str, alphas: list[float], l1_ratio: 
                         cv_alphas=list(alphas) if cv_scores else [], cv_scores=cv_scores,
                         scale_mean=mean, scale_std=std, converged=bool(r["converged"]),
                         wall_s=time.perf_counter() - t0)
-
-
-def as_json(r: LinearResult) -> dict[str, Any]:
-    coef = r.coef[0].tolist() if r.coef.shape[0] == 1 else r.coef.tolist()
-    intercept = float(r.intercept[0]) if r.intercept.size == 1 else r.intercept.tolist()
-    out = {"model": r.model, "alpha": r.alpha, "coef": coef, "intercept": intercept,
-           "train_score": r.train_score, "test_score": r.test_score,
-           "wall_s": round(r.wall_s, 4)}
-    if r.cv_scores:
-        out["cv"] = {"alphas": r.cv_alphas, "scores": r.cv_scores}
-    return out

@@ -193,21 +193,6 @@ def fit(data: Labelled, arch: str, *, optimizer: str, lr: float, epochs: int, ba
                      wall_s=wall)
 
 
-def as_json(r: MlpResult, loss: str) -> dict[str, Any]:
-    """The issue's keys; scores are accuracies for classifiers, R^2 under *_r2 for regression."""
-    out: dict[str, Any] = {"epochs": len(r.history["train_loss"]), "wall_s": round(r.wall_s, 4)}
-    regression = loss == "mse"
-    for name, ev in (("train", r.train), ("val", r.val), ("test", r.test)):
-        out[f"{name}_acc"] = None if ev is None or regression else ev[1]
-        if regression:
-            out[f"{name}_r2"] = None if ev is None else ev[1]
-    for name, ev in (("train", r.train), ("val", r.val), ("test", r.test)):
-        out[f"{name}_loss"] = None if ev is None else ev[0]
-    out.update(best_epoch=r.history["best_epoch"] + 1 if r.history["best_epoch"] >= 0 else None,
-               stopped_early=r.history["stopped_early"])
-    return out
-
-
 def predict(arch: str, shape: tuple[int, ...], params: list[np.ndarray], loss: str,
             classes: np.ndarray | None, X: np.ndarray, truth: np.ndarray,
             labels: str) -> tuple[np.ndarray, np.ndarray, float | None]:

@@ -207,7 +207,7 @@ def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
     r = exact.run(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
                   delta=s.delta, J2=s.J2, open_boundaries=s.open_boundaries, sz="auto", levels=1,
                   tol=1e-12, max_iter=1000, seed=0, threads=threads)
-    return r["energy"], "Lanczos"
+    return r.energy, "Lanczos"
 
 
 @dataclass
@@ -366,7 +366,29 @@ def _step(run: Run) -> dict[str, Any]:
                                   sum(p[3] for p in parts), sum(p[4] for p in parts), s.chains)
 
 
-def measure(run: Run, samples: int) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Measurement:
+    """The final estimates from fresh samples; energy_imag only for complex parameters, sx
+    only for the tfim."""
+    energy: float
+    energy_err: float
+    variance: float
+    rhat: float
+    acceptance: float
+    measured_samples: int
+    magnetization: float
+    magnetization_err: float
+    m_abs: float
+    m_abs_err: float
+    m2: float
+    m2_err: float
+    zz: list[float]
+    energy_imag: float | None = None
+    sx: float | None = None
+    sx_err: float | None = None
+
+
+def measure(run: Run, samples: int) -> Measurement | None:
     """Energy and observables from fresh samples with the final parameters. Under MPI,
     rank 0 measures all chains (it returns None elsewhere)."""
     per_chain = max(2, math.ceil(samples / run.settings.chains))
@@ -385,14 +407,13 @@ def measure(run: Run, samples: int) -> dict[str, Any] | None:
     except MemoryError as exc:
         raise PhysmlError(f"the final measurement of {per_chain * run.settings.chains:,} samples: "
                           f"{exc}") from None
-    out = {"energy": m["energy"]["mean"], "energy_err": m["energy"]["error"],
-           "variance": m["energy"]["variance"], "rhat": m["energy"]["rhat"],
-           "acceptance": m["acceptance"], "measured_samples": m["samples"],
-           "magnetization": m["m"]["mean"], "magnetization_err": m["m"]["error"],
-           "m_abs": m["m_abs"]["mean"], "m_abs_err": m["m_abs"]["error"],
-           "m2": m["m2"]["mean"], "m2_err": m["m2"]["error"], "zz": list(m["zz"])}
-    if run.settings.complex_parameters:
-        out["energy_imag"] = m["energy_imag"]
-    if run.settings.hamiltonian == "tfim":
-        out["sx"], out["sx_err"] = m["sx"]["mean"], m["sx"]["error"]
-    return out
+    tfim = run.settings.hamiltonian == "tfim"
+    return Measurement(
+        energy=m["energy"]["mean"], energy_err=m["energy"]["error"],
+        variance=m["energy"]["variance"], rhat=m["energy"]["rhat"], acceptance=m["acceptance"],
+        measured_samples=m["samples"], magnetization=m["m"]["mean"],
+        magnetization_err=m["m"]["error"], m_abs=m["m_abs"]["mean"],
+        m_abs_err=m["m_abs"]["error"], m2=m["m2"]["mean"], m2_err=m["m2"]["error"],
+        zz=list(m["zz"]),
+        energy_imag=m["energy_imag"] if run.settings.complex_parameters else None,
+        sx=m["sx"]["mean"] if tfim else None, sx_err=m["sx"]["error"] if tfim else None)
