@@ -747,6 +747,8 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
                      "--size": count(2, 8, cheap=True),
                      "--ansatz": names(_registry("ansatz"), "transformer"),
                      "--alpha": real(0.25, 2), "--complex": flag(),
+                     "--symmetries": names(_registry("symmetry_group"), "rotations"),
+                     "--parity": texts(("+1", "-1"), ("0", "1", "2", "", "+-1", "nan")),
                      "--architecture": texts(("dense:8,tanh,dense:4,logcosh", "dense:4"),
                                              ("", "bogus", "dense:0", "dense:-1", "dense:",
                                               "dense:99999999999999999999", "tanh", ",",

@@ -75,7 +75,7 @@ def test_capabilities_drive_validation(physml, workdir):
     assert res.returncode == 2 and "keeps the magnetization" in res.stderr
     assert not registry.entry("ansatz", "ffn").can("complex_parameters")
     res = physml("vmc", "--ansatz", "ffn", "--complex", "--size", "4")
-    assert res.returncode == 2 and "rbm and jastrow" in res.stderr
+    assert res.returncode == 2 and "rbm, rbmsymm and jastrow" in res.stderr
 
 
 def test_registry_is_plain_data():

@@ -65,5 +65,8 @@ void bind_lattice(py::module_& m) {
       .def("translations", [](const Lattice& l) { return maps(l.translations(), l.n_sites()); },
            "(n_translations, n_sites): site i goes to row[i]")
       .def("point_group", [](const Lattice& l) { return maps(l.point_group(), l.n_sites()); },
-           "(n_operations, n_sites): point-group maps about the origin, identity first");
+           "(n_operations, n_sites): point-group maps about the origin, identity first")
+      .def("symmetry_group",
+           [](const Lattice& l, const std::string& name) { return maps(l.symmetry_group(name), l.n_sites()); },
+           py::arg("name"), "(|G|, n_sites): the registered symmetry group (translations | lattice)");
 }

@@ -54,7 +54,8 @@ void bind_driver(py::module_& m, const char* name) {
                        const std::string& sampler, int n_up, int chains, int samples_per_chain,
                        int discard, int sweep_size, const std::string& optimizer, double lr,
                        double diag_shift, const std::string& sr_solver, double cg_tol, int cg_max_iter,
-                       uint64_t seed, int threads, const std::vector<int>& chain_ids) {
+                       uint64_t seed, int threads, const std::vector<int>& chain_ids,
+                       const std::string& symmetries, int parity) {
              VmcSpec s;
              s.hamiltonian = hamiltonian(ham, lattice, L, J, h, delta, J2, open);
              s.lattice = lattice;
@@ -65,6 +66,8 @@ void bind_driver(py::module_& m, const char* name) {
              s.ansatz.architecture = architecture;
              s.ansatz.init_scale = init_scale;
              s.ansatz.seed = seed;
+             s.symmetries = symmetries;
+             s.parity = parity;
              // Periodic convolutions see one-site two-dimensional lattices as an L x L image.
              const Lattice lat(lattice, L, open);
              const bool grid = lat.dimension() == 2 && lat.basis() == 1;
@@ -96,7 +99,8 @@ void bind_driver(py::module_& m, const char* name) {
            py::arg("sweep_size") = 0, py::arg("optimizer") = "sr", py::arg("lr") = 0.05,
            py::arg("diag_shift") = 0.01, py::arg("sr_solver") = "auto", py::arg("cg_tol") = 1e-6,
            py::arg("cg_max_iter") = 1000, py::arg("seed") = 0, py::arg("threads") = 1,
-           py::arg("chain_ids") = std::vector<int>{})
+           py::arg("chain_ids") = std::vector<int>{}, py::arg("symmetries") = "translations",
+           py::arg("parity") = 0)
       .def("step",
            [](Driver& d) {
              IterationStats st;
@@ -155,6 +159,9 @@ void bind_driver(py::module_& m, const char* name) {
                       d.set_configs(configs_from(a));
                     })
       .def_property("optimizer_state", &Driver::optimizer_state, &Driver::set_optimizer_state)
+      .def_property("lr", &Driver::lr, &Driver::set_lr, "step size of the optimiser (may change between steps)")
+      .def_property("diag_shift", &Driver::diag_shift, &Driver::set_diag_shift,
+                    "SR's diagonal shift (may change between steps)")
       .def("local_energies",
            [](Driver& d, const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& a) {
              return d.local_energies(configs_from(a));

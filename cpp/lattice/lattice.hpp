@@ -70,6 +70,11 @@ class Lattice {
   // identity alone): every integer matrix that maps the set of nearest-neighbour vectors onto
   // itself, identity first. Square: 8 (C4v), triangular: 12 (C6v), chain: 2, cubic: 48.
   std::vector<SiteMap> point_group() const;
+  // Every product t p of a translation and a point-group map, each once, identity first: the
+  // space group of a one-site lattice (square L x L: 8 L^2 elements for L > 2).
+  std::vector<SiteMap> space_group() const;
+  // The group registered under `name` (concept "symmetry_group": translations | lattice).
+  std::vector<SiteMap> symmetry_group(const std::string& name) const;
 
  private:
   void build_bonds(const std::vector<BondOffset>& offsets, BondList& out) const;

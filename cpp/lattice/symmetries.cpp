@@ -2,11 +2,19 @@
 #include <set>
 
 #include "lattice/lattice.hpp"
+#include "registry/registry.hpp"
 
 namespace physml {
 
 namespace {
 int wrap(int v, int L) { return ((v % L) + L) % L; }
+
+enum class SymmetryGroup { Translations, Space };
+
+const bool groups = registry::add_values<SymmetryGroup>("symmetry_group", {
+    {"translations", "the lattice translations the boundaries allow", SymmetryGroup::Translations},
+    {"lattice", "translations times the point group (the space group)", SymmetryGroup::Space},
+});
 }  // namespace
 
 std::vector<SiteMap> Lattice::translations() const {
@@ -76,6 +84,27 @@ std::vector<SiteMap> Lattice::point_group() const {
     out.push_back(std::move(t));
   }
   return out;
+}
+
+
+std::vector<SiteMap> Lattice::space_group() const {
+  std::vector<SiteMap> out;
+  std::set<SiteMap> seen;
+  for (const SiteMap& p : point_group())
+    for (const SiteMap& t : translations()) {
+      SiteMap g(p.size());
+      for (size_t i = 0; i < p.size(); ++i) g[i] = t[size_t(p[i])];
+      if (seen.insert(g).second) out.push_back(std::move(g));
+    }
+  return out;
+}
+
+std::vector<SiteMap> Lattice::symmetry_group(const std::string& name) const {
+  switch (registry::Registry<SymmetryGroup>::instance().get(name, "symmetry group")) {
+    case SymmetryGroup::Translations: return translations();
+    case SymmetryGroup::Space: return space_group();
+  }
+  return {};
 }
 
 }  // namespace physml

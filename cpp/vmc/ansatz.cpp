@@ -6,7 +6,9 @@
 #include "rng/philox.hpp"
 #include "vmc/ffn_ansatz.hpp"
 #include "vmc/jastrow.hpp"
+#include "vmc/parity.hpp"
 #include "vmc/rbm_ansatz.hpp"
+#include "vmc/rbm_symm.hpp"
 
 namespace physml::vmc {
 
@@ -48,13 +50,13 @@ namespace {
 using registry::Description;
 
 Description ansatz(const std::string& name, const std::string& summary, std::vector<registry::Parameter> params,
-                   bool complex_parameters) {
+                   bool complex_parameters, bool symmetric = false) {
   Description d;
   d.concept = "ansatz";
   d.name = name;
   d.summary = summary;
   d.parameters = std::move(params);
-  d.capabilities = {{"complex_parameters", complex_parameters}};
+  d.capabilities = {{"complex_parameters", complex_parameters}, {"symmetric", symmetric}};
   return d;
 }
 
@@ -63,6 +65,14 @@ std::unique_ptr<Ansatz<T>> rbm(const AnsatzSpec& spec, int n_sites) {
   const long hidden = std::lround(spec.alpha * n_sites);
   if (!(spec.alpha > 0) || hidden < 1) throw std::invalid_argument("--alpha must give at least one hidden unit");
   return std::make_unique<RbmAnsatz<T>>(n_sites, int(hidden));
+}
+
+template <class T>
+std::unique_ptr<Ansatz<T>> rbmsymm(const AnsatzSpec& spec, int n_sites) {
+  const long features = std::lround(spec.alpha);
+  if (!(spec.alpha >= 1) || double(features) != spec.alpha)
+    throw std::invalid_argument("--alpha counts the feature maps of rbmsymm: a whole number >= 1");
+  return std::make_unique<RbmSymmAnsatz<T>>(n_sites, int(features), spec.group);
 }
 
 template <class T>
@@ -85,6 +95,11 @@ const bool registered = [] {
   r.add(ansatz("rbm", "restricted Boltzmann machine, alpha N hidden units (Carleo-Troyer)",
                {{"alpha", "float", "hidden units per site", 0, registry::Parameter{}.max, false}, kInitScale}, true),
         {rbm<double>, rbm<std::complex<double>>, false});
+  r.add(ansatz("rbmsymm", "RBM invariant under a lattice symmetry group (--symmetries): alpha filters "
+                          "applied at every group element, alpha |G| hidden units with tied weights",
+               {{"alpha", "float", "feature maps (a whole number)", 1, registry::Parameter{}.max, true}, kInitScale},
+               true, true),
+        {rbmsymm<double>, rbmsymm<std::complex<double>>, false});
   r.add(ansatz("jastrow", "two-body Jastrow factor exp(sum_ij W_ij s_i s_j)", {kInitScale}, true),
         {jastrow<double>, jastrow<std::complex<double>>, false});
   r.add(ansatz("ffn", "feed-forward network on the autodiff engine; log psi = sum of outputs",
@@ -107,6 +122,7 @@ std::unique_ptr<Ansatz<T>> make_ansatz(const AnsatzSpec& spec, int n_sites) {
     out = f.complex(spec, n_sites);
   }
   if (!f.initializes_itself) out->set_parameters(random_parameters<T>(out->n_params(), spec.init_scale, spec.seed));
+  if (spec.parity != 0) out = std::make_unique<ParityProjected<T>>(std::move(out), spec.parity);
   return out;
 }
 

@@ -76,10 +76,14 @@ class Ansatz {
 // Small random parameters (normal with standard deviation `scale`, real and imaginary parts
 // alike), addressed by the seed.
 struct AnsatzSpec {
-  std::string kind = "rbm";  // rbm | jastrow | ffn
-  double alpha = 1;          // hidden units per site (rbm)
+  std::string kind = "rbm";  // rbm | rbmsymm | jastrow | ffn
+  double alpha = 1;          // hidden units per site (rbm); feature maps (rbmsymm)
   std::string architecture;  // ffn: autodiff architecture string; log psi = sum of outputs
   int height = 1, width = 0; // ffn input geometry (width 0: a 1 x N row)
+  // rbmsymm: the site permutations its weights are shared over (from the lattice's registered
+  // symmetry group), identity first
+  std::vector<std::vector<int32_t>> group;
+  int parity = 0;  // +-1: psi projected onto that eigenvalue of flipping every spin; 0: none
   double init_scale = 0.01;
   uint64_t seed = 0;
 };

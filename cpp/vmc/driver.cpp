@@ -1,5 +1,6 @@
 #include "vmc/driver.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -59,15 +60,20 @@ VmcDriver<T>::VmcDriver(const VmcSpec& spec)
   if (spec.samples_per_chain < 1) throw std::invalid_argument("at least one sample per chain is needed");
   if (spec.discard < 0) throw std::invalid_argument("the number of discarded sweeps must be >= 0");
   if (!(spec.lr > 0)) throw std::invalid_argument("the learning rate must be > 0");
-  ansatz_ = make_ansatz<T>(spec.ansatz, n);
-  proposal_ = spec.proposal(spec.hamiltonian);
-  sweep_size_ = spec.sweep_size > 0 ? spec.sweep_size : n;
   const Lattice lat(spec.lattice, spec.L, spec.open);
+  spec_.ansatz.group = lat.symmetry_group(spec.symmetries);
   if (spec.marshall) {
     // Sublattice A: colour 0 of the lattice's two-colouring.
     if (!lat.bipartite()) throw std::invalid_argument("the Marshall sign rule needs a bipartite lattice");
     for (int c : lat.colors()) sign_.push_back(int8_t(c == 0 ? -1 : 1));
   }
+  // Flipping every spin multiplies the Marshall sign by (-1)^|A|: the amplitude's parity is
+  // the whole wave function's times that.
+  const long sublattice_a = std::count(sign_.begin(), sign_.end(), int8_t(-1));
+  spec_.ansatz.parity = sublattice_a % 2 ? -spec.parity : spec.parity;
+  ansatz_ = make_ansatz<T>(spec_.ansatz, n);
+  proposal_ = spec.proposal(spec.hamiltonian);
+  sweep_size_ = spec.sweep_size > 0 ? spec.sweep_size : n;
   // Correlations are averaged over the translations the boundaries allow.
   translations_ = lat.translations();
   if (spec_.chain_ids.empty())
@@ -107,6 +113,22 @@ void VmcDriver<T>::set_optimizer_state(const std::vector<Vector<T>>& s) {
   optimizer_memory_[autodiff::state_name::first_moment] = s[0];
   optimizer_memory_[autodiff::state_name::second_moment] = s[1];
   preconditioner_->set_state(s[2]);
+}
+
+template <class T>
+void VmcDriver<T>::set_lr(double lr) {
+  if (!(lr > 0) || !std::isfinite(lr)) throw std::invalid_argument("the learning rate must be > 0");
+  spec_.lr = lr;
+  optimizer_ = autodiff::Optimizer<T>(spec_.optimizer.update, step_settings(spec_));
+}
+
+template <class T>
+void VmcDriver<T>::set_diag_shift(double shift) {
+  if (!(shift > 0) || !std::isfinite(shift)) throw std::invalid_argument("the diagonal shift must be > 0");
+  spec_.sr.diag_shift = shift;
+  Vector<T> memory = preconditioner_->state();
+  preconditioner_ = make_preconditioner<T>(spec_.optimizer.preconditioner, spec_.sr);
+  preconditioner_->set_state(std::move(memory));
 }
 
 template <class T>

@@ -39,6 +39,10 @@ struct VmcSpec {
   int L = 0;
   bool open = false;
   AnsatzSpec ansatz;
+  std::string symmetries = "translations";  // the lattice's group a symmetric ansatz shares weights over
+  // +-1: the whole wave function (Marshall sign included) is even/odd under flipping every
+  // spin; 0: no projection
+  int parity = 0;
   bool marshall = false;  // Marshall sign rule on the lattice's two sublattices
   ProposalFactory proposal = parse_proposal("local");
   int n_up = -1;          // starting magnetization sector for proposals that conserve it
@@ -103,6 +107,12 @@ class VmcDriver {
   // moment, SR's previous solution], each empty until used.
   std::vector<Vector<T>> optimizer_state() const;
   void set_optimizer_state(const std::vector<Vector<T>>& s);
+  // Step size and SR shift may change between iterations (schedules, recovery from a
+  // divergence); the optimiser and SR memories are kept.
+  double lr() const { return spec_.lr; }
+  void set_lr(double lr);
+  double diag_shift() const { return spec_.sr.diag_shift; }
+  void set_diag_shift(double shift);
 
   // Local energies and log-derivatives (one row each) of given configurations (tests).
   std::vector<T> local_energies(const std::vector<Config>& s);

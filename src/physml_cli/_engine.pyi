@@ -60,6 +60,9 @@ class Lattice:
         """(n_translations, n_sites): site i goes to row[i]."""
     def point_group(self) -> npt.NDArray[np.int32]:
         """(n_operations, n_sites): point-group maps about the origin, identity first."""
+    def symmetry_group(self, name: str) -> npt.NDArray[np.int32]:
+        """(|G|, n_sites): the registered group ('translations', or 'lattice': translations
+        times the point group), identity first."""
 
 class Simulation:
     def __init__(self, model: str, lattice: str, L: int, J: float = 1.0, h: float = 0.0,
@@ -214,7 +217,8 @@ class VmcDriver:
                  sweep_size: int = 0, optimizer: str = "sr", lr: float = 0.05,
                  diag_shift: float = 0.01, sr_solver: str = "auto", cg_tol: float = 1e-6,
                  cg_max_iter: int = 1000, seed: int = 0, threads: int = 1,
-                 chain_ids: Sequence[int] = ()) -> None: ...
+                 chain_ids: Sequence[int] = (), symmetries: str = "translations",
+                 parity: int = 0) -> None: ...
     def step(self) -> dict:
         """One iteration: {'energy', 'energy_err', 'variance', 'rhat', 'energy_imag',
         'acceptance', 'cg_iterations', 'sr_residual', 'gradient_norm'}."""
@@ -250,6 +254,16 @@ class VmcDriver:
         """[Adam first moment, Adam second moment, previous SR solution]."""
     @optimizer_state.setter
     def optimizer_state(self, value: Sequence[np.ndarray]) -> None: ...
+    @property
+    def lr(self) -> float:
+        """The optimiser's step size; may be changed between steps."""
+    @lr.setter
+    def lr(self, value: float) -> None: ...
+    @property
+    def diag_shift(self) -> float:
+        """SR's diagonal shift; may be changed between steps."""
+    @diag_shift.setter
+    def diag_shift(self, value: float) -> None: ...
     def local_energies(self, configs: npt.ArrayLike) -> list: ...
     def log_derivatives(self, configs: npt.ArrayLike) -> np.ndarray: ...
     def log_psi(self, configs: npt.ArrayLike) -> list: ...

@@ -111,8 +111,12 @@ def choice(concept: str) -> click.Choice:
 
 def listing(concept: str) -> str:
     """'a, b or c' for help texts."""
-    n = names(concept)
-    return ", ".join(n[:-1]) + " or " + n[-1] if len(n) > 1 else n[0]
+    return spelled(names(concept), "or")
+
+
+def spelled(items: list[str], last: str = "and") -> str:
+    """'a, b and c'."""
+    return ", ".join(items[:-1]) + f" {last} " + items[-1] if len(items) > 1 else items[0]
 
 
 def lattice_sites(kind: str, L: int) -> int:

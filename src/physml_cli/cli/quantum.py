@@ -61,7 +61,14 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     size: int = _size(20)
     ansatz: str = opt.option("rbm", registry.choice("ansatz"), registry.listing("ansatz") + ".")
     alpha: float = opt.option(1.0, params.Real(), "Hidden units per site (rbm; ffn's default "
-                                                  "width).")
+                                                  "width); feature maps (rbmsymm).")
+    symmetries: str | None = opt.option(
+        None, registry.choice("symmetry_group"), "The group a symmetric ansatz (" + ", ".join(
+            e.name for e in registry.entries("ansatz") if e.can("symmetric")) + ") shares its "
+        "weights over: " + registry.listing("symmetry_group") + " [translations].")
+    parity: str | None = opt.option(
+        None, params.OneOf(["+1", "-1"]), "Project the wave function (Marshall sign included) "
+        "onto this eigenvalue of flipping every spin: psi(s) + p psi(-s) [no projection].")
     complex_parameters: bool = opt.switch("Complex parameters (" + ", ".join(
         e.name for e in registry.entries("ansatz") if e.can("complex_parameters")) + ").",
         flags=("--complex",))
@@ -86,9 +93,11 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
                                                        "steps added).")
     optimizer: str = opt.option("sr", registry.choice("vmc_optimizer"),
                                 registry.listing("vmc_optimizer") + ".")
-    lr: float = opt.option(0.05, params.Real(0, low_open=True), "Learning rate.")
-    diag_shift: float = opt.option(0.01, params.Real(0, low_open=True),
-                                   "SR: shift added to the diagonal of S.")
+    lr: float | None = opt.option(None, params.Real(0, low_open=True), "Learning rate "
+                                  "[0.05; rbmsymm: 0.01].")
+    diag_shift: float | None = opt.option(None, params.Real(0, low_open=True),
+                                          "SR: shift added to the diagonal of S [0.01; "
+                                          "rbmsymm: 0.1].")
     sr_solver: str = opt.option(
         "auto", registry.choice("sr_solver"), "SR: dense (Cholesky-preconditioned CG in "
         "parameter space), kernel (the same in sample space), cg (matrix-free) or auto (the "

@@ -38,6 +38,8 @@ class Settings:
     open_boundaries: bool
     ansatz: str
     alpha: float
+    symmetries: str
+    parity: int
     complex_parameters: bool
     architecture: str
     init_scale: float
@@ -67,25 +69,41 @@ class Settings:
         return (self.n_sites + 1) // 2   # the S^z = 0 (or 1/2) sector, as in `physml exact`
 
 
+# Default (--lr, --diag-shift) per ansatz. A weight of the symmetric RBM enters |G| hidden
+# units, so one step moves log psi |G| times as far as the plain RBM's: at 0.05 / 0.01 the
+# first SR steps of the 4x4 and 6x6 Heisenberg models throw it into a frozen state, while
+# 0.01 / 0.1 converges on the chains and squares tried (docs/quantum.md).
+STEP_DEFAULTS = {"rbm": (0.05, 0.01), "rbmsymm": (0.01, 0.1)}
+
+
 def bipartite(lattice: str, size: int, open_boundaries: bool) -> bool:
     return _engine.Lattice(lattice, size, open_boundaries).n_colors == 2
 
 
 def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float,
-            J2: float, open_boundaries: bool, ansatz: str, alpha: float, complex_parameters: bool,
-            architecture: str | None, init_scale: float, marshall: bool | None, sampler: str,
-            chains: int, samples: int, discard: int, sweep_size: int, optimizer: str, lr: float,
-            diag_shift: float, sr_solver: str, cg_tol: float, seed: int) -> Settings:
+            J2: float, open_boundaries: bool, ansatz: str, alpha: float,
+            complex_parameters: bool, architecture: str | None, init_scale: float, marshall: bool | None, sampler: str,
+            chains: int, samples: int, discard: int, sweep_size: int, optimizer: str,
+            lr: float | None, diag_shift: float | None, sr_solver: str, cg_tol: float, seed: int,
+            symmetries: str | None = None, parity: str | None = None) -> Settings:
     """Checks the options and fills in the automatic choices."""
     exact.check_model(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries)
+    lr = STEP_DEFAULTS.get(ansatz, STEP_DEFAULTS["rbm"])[0] if lr is None else lr
+    if diag_shift is None:
+        diag_shift = STEP_DEFAULTS.get(ansatz, STEP_DEFAULTS["rbm"])[1]
     if not all(math.isfinite(v) for v in (alpha, lr, diag_shift, init_scale)):
         raise PhysmlError("numeric options must be finite numbers")
     wave = registry.entry("ansatz", ansatz, "--ansatz")
     if wave.parameter("alpha"):
         wave.parameter("alpha").check(alpha, "--alpha")
+    symmetries = check_symmetries(wave, symmetries, lattice, size, open_boundaries)
+    flip_parity = 0 if parity is None else int(parity)
+    if flip_parity and exact.n_sites(lattice, size) % 2:
+        raise PhysmlError("--parity: flipping every spin of an odd number of sites changes the "
+                          "magnetization sector; use an even number of sites")
     if complex_parameters and not wave.can("complex_parameters"):
         able = [e.name for e in registry.entries("ansatz") if e.can("complex_parameters")]
-        raise PhysmlError(f"--complex is available for the {' and '.join(able)} ansaetze")
+        raise PhysmlError(f"--complex is available for the {registry.spelled(able)} ansaetze")
     if chains < 1:
         raise PhysmlError(f"--chains must be >= 1 (got {chains})")
     if samples < chains:
@@ -124,11 +142,37 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
         raise PhysmlError("--architecture is for --ansatz ffn")
     return Settings(hamiltonian=hamiltonian, lattice=lattice, size=size, J=J, h=h, delta=delta,
                     J2=J2, open_boundaries=open_boundaries, ansatz=ansatz, alpha=alpha,
-                    complex_parameters=complex_parameters, architecture=architecture or "",
+                    symmetries=symmetries, parity=flip_parity, complex_parameters=complex_parameters, architecture=architecture or "",
                     init_scale=init_scale, marshall=bool(marshall), sampler=sampler,
                     chains=chains, samples=samples, discard=discard, sweep_size=sweep_size,
                     optimizer=optimizer, lr=lr, diag_shift=diag_shift, sr_solver=sr_solver,
                     cg_tol=cg_tol, seed=seed)
+
+
+def check_symmetries(wave: registry.Entry, symmetries: str | None, lattice: str, size: int,
+                     open_boundaries: bool) -> str:
+    """The symmetry group a symmetric ansatz shares its weights over (translations unless
+    told otherwise); refused for the others, and where the lattice lacks the group."""
+    if not wave.can("symmetric"):
+        if symmetries is not None:
+            able = [e.name for e in registry.entries("ansatz") if e.can("symmetric")]
+            raise PhysmlError(f"--symmetries is for the symmetric ansaetze "
+                              f"({registry.spelled(able)})")
+        return "translations"  # unused: what the engine builds by default
+    symmetries = symmetries or "translations"
+    registry.entry("symmetry_group", symmetries, "--symmetries")
+    if open_boundaries:
+        raise PhysmlError(f"--ansatz {wave.name} shares its weights over the lattice's "
+                          "translations, which open boundaries break (use rbm)")
+    lat = _engine.Lattice(lattice, size, open_boundaries)
+    if symmetries == "lattice" and len(lat.point_group()) == 1:
+        raise PhysmlError(f"--symmetries lattice: the {lattice} lattice has no point group here "
+                          "(one-site cells only); use translations")
+    return symmetries
+
+
+def group_size(s: Settings) -> int:
+    return len(_engine.Lattice(s.lattice, s.size, s.open_boundaries).symmetry_group(s.symmetries))
 
 
 # The measurement hands each chain's sample count to the engine as a C int.
@@ -145,6 +189,11 @@ def estimate(s: Settings, n_params: int, measure_samples: int = 0) -> float:
     n = s.n_sites
     ns = s.chains * s.samples_per_chain
     walkers = s.chains * (n + 64 + (n_params // max(n, 1) + n) * scalar)
+    if s.parity:
+        walkers *= 2  # a walker at s and one at -s
+    if registry.entry("ansatz", s.ansatz).can("symmetric"):
+        hidden = round(s.alpha) * group_size(s)  # each walker keeps the untied derivatives
+        walkers += s.chains * (n + hidden + hidden * n + 3 * hidden) * scalar
     state = 6 * n_params * scalar          # parameters, gradient, update, Adam moments, SR x
     step = ns * (n_params + 1) * scalar    # O and the local energies
     if s.optimizer == "sr":
@@ -181,6 +230,7 @@ def make_driver(s: Settings, threads: int, chain_ids: list[int] | None = None) -
     try:
         return cls(s.hamiltonian, s.lattice, s.size, J=s.J, h=s.h, delta=s.delta, J2=s.J2,
                    open=s.open_boundaries, ansatz=s.ansatz, alpha=s.alpha,
+                   symmetries=s.symmetries, parity=s.parity,
                    architecture=s.architecture, init_scale=s.init_scale, marshall=s.marshall,
                    sampler=s.sampler, n_up=s.n_up, chains=len(ids), chain_ids=ids,
                    samples_per_chain=s.samples_per_chain, discard=s.discard,
@@ -284,9 +334,14 @@ def _chain_gather(comm: Any, ids: list[int], chains: int) -> Callable[[np.ndarra
     return gather
 
 
+# Settings younger than some saved runs, with the value those runs had.
+SETTINGS_ADDED_LATER = {"symmetries": "translations", "parity": 0}
+
+
 def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: Any = None) -> Run:
     """The run saved in `path`, to continue; refuses one made with other settings."""
     attrs, arrays = saved["attrs"], saved["arrays"]
+    attrs = {**SETTINGS_ADDED_LATER, **attrs}
     mismatched = [k for k, v in asdict(s).items()
                   if k in attrs and not _same(attrs[k], v)]
     missing = [k for k in asdict(s) if k not in attrs]
