@@ -91,7 +91,10 @@ def history_warnings(history: dict[str, Sequence[float]]) -> list[str]:
         return out
     late = _late(n)
     rhat = float(np.median(np.asarray(history["rhat"][n - late:], dtype=float)))
-    if not rhat <= RHAT_MAX:
+    if not math.isfinite(rhat):
+        out.append(f"R-hat of the last {late} iterations is not finite: chains too short to "
+                   "split, or stuck")
+    elif rhat > RHAT_MAX:
         out.append(f"R-hat of the last {late} iterations: median {rhat:.3g} > {RHAT_MAX}: the "
                    "chains disagree")
     acc = float(np.median(np.asarray(history["acceptance"][n - late:], dtype=float)))
@@ -116,7 +119,10 @@ def final_warnings(history: dict[str, Sequence[float]], m: Estimate,
     out: list[str] = []
     if not (_finite(m.energy) and _finite(m.variance) and _finite(m.energy_err)):
         return [f"the final energy is not finite (E = {m.energy}, variance {m.variance})"]
-    if not m.rhat <= RHAT_MAX:
+    if not math.isfinite(m.rhat):
+        out.append("final measurement: R-hat is not finite: chains too short to split, or "
+                   "stuck (more --measure-samples)")
+    elif m.rhat > RHAT_MAX:
         out.append(f"final measurement: R-hat {m.rhat:.3g} > {RHAT_MAX}: the chains disagree "
                    "(more --measure-samples or --discard)")
     if not m.acceptance >= ACCEPTANCE_MIN:
