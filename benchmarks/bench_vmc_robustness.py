@@ -49,7 +49,8 @@ def main() -> None:
     ap.add_argument("--iterations", type=int, default=300)
     args = ap.parse_args()
     lrs = [float(x) for x in args.lrs.split(",")]
-    print(f"{'seed':>4} {'lr':>5} {'energy':>12} {'rel. error':>10} {'wall s':>6}  verdict  warnings")
+    print(f"{'seed':>4} {'lr':>5} {'energy':>12} {'rel. error':>10} {'wall s':>6}  verdict  "
+          "warnings")
     counts: dict[str, int] = {}
     for lr in lrs:
         for seed in range(1, args.seeds + 1):

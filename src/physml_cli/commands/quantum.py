@@ -69,9 +69,10 @@ class VmcResult(Result):
             return None
         from physml_cli.errors import Unhealthy
 
-        many = len(self.warnings) > 1
-        return Unhealthy(f"--strict: the run has {len(self.warnings)} warning"
-                         f"{'s' if many else ''} (shown above{'; output written' if self.output else ''})")
+        n = len(self.warnings)
+        written = f"; {self.output} written" if self.output else ""
+        return Unhealthy(f"--strict: the run has {n} warning{'s' if n > 1 else ''} (shown "
+                         f"above{written})")
 
     def document(self) -> dict[str, Any]:
         doc = super().document()

@@ -45,7 +45,8 @@ def _finite(x: float) -> bool:
     return math.isfinite(x)
 
 
-def recent(history: dict[str, Sequence[float]], end: int | None = None) -> dict[str, Sequence[float]]:
+def recent(history: dict[str, Sequence[float]],
+           end: int | None = None) -> dict[str, Sequence[float]]:
     """The WINDOW accepted iterations before `end` (all of them by default)."""
     end = len(history["energy"]) if end is None else end
     return {k: v[max(0, end - WINDOW):end] for k, v in history.items()}
