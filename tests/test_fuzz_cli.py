@@ -1,6 +1,7 @@
 """Fuzz every physml command against the error contract (README): bad input gives one line
 `physml: error: ...` and exit code 2, never a traceback or a signal; no file is left behind by a
-failed run, and no existing file is replaced without --overwrite.
+failed run, and no existing file is replaced without --overwrite. (`vmc --strict` may also exit
+with 3: a finished run, output written, whose warnings were asked to fail.)
 
 The generators live in fuzz_strategies.py, shared with benchmarks/fuzz_cli.py (long runs).
 Default: a few examples per command, sized for CI. PHYSML_FUZZ_EXAMPLES=500 runs 500 batches per
@@ -140,3 +141,15 @@ def test_known_reproducers(fuzz_fixtures):
     if failures:
         raise AssertionError(f"\n{len(failures)} of {len(outcomes)} reproducers fail:\n"
                              + "\n".join(fz.explain(o) for o in failures))
+
+
+def test_strict_exit_is_judged_a_finished_run(fuzz_fixtures):
+    # chains of two samples have no R-hat: a warning, so --strict exits 3 with its output
+    # written; that is a run that finished, not a failure that left a file behind
+    args = ("--size", "6", "--iterations", "3", "--samples", "16", "--chains", "8",
+            "--measure-samples", "16", "-q", "--output", "r.h5")
+    strict = fz.check(fz.Case(("vmc",), args + ("--strict",), (), ("r.h5",)), fuzz_fixtures,
+                      TIMEOUT)
+    assert strict.returncode == 3 and not strict.problems, fz.explain(strict)
+    plain = fz.check(fz.Case(("vmc",), args, (), ("r.h5",)), fuzz_fixtures, TIMEOUT)
+    assert plain.returncode == 0 and not plain.problems, fz.explain(plain)

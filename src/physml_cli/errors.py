@@ -1,4 +1,5 @@
-"""The one exception type the CLI turns into a one-line message and exit code 2."""
+"""The exceptions the CLI turns into one line and an exit code: PhysmlError (2), Unhealthy
+(3), Interrupted (128 + signal)."""
 
 
 class PhysmlError(Exception):
@@ -13,3 +14,10 @@ class Interrupted(Exception):
                          f"{checkpoint} (rerun the same command with --resume)")
         self.signum = signum
         self.checkpoint = checkpoint
+
+
+class Unhealthy(Exception):
+    """A run that finished, wrote its output and printed its result, but carries warnings that
+    the user asked to fail on (vmc --strict)."""
+
+    exit_code = 3

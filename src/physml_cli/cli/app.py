@@ -1,5 +1,6 @@
 """The ``physml`` command group and its entry point: every failure the user can fix becomes one
-line ``physml: error: ...`` and exit code 2; signals give 128 + signal after a checkpoint."""
+line ``physml: error: ...`` and exit code 2; a finished run whose warnings were asked to fail
+(--strict) exits with 3; signals give 128 + signal after a checkpoint."""
 from __future__ import annotations
 
 import contextlib
@@ -9,7 +10,7 @@ import sys
 import click
 
 from physml_cli import __version__
-from physml_cli.errors import Interrupted, PhysmlError
+from physml_cli.errors import Interrupted, PhysmlError, Unhealthy
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -35,6 +36,9 @@ def main() -> None:
     except Interrupted as exc:
         print(f"physml: {exc}", file=sys.stderr)
         code = 128 + exc.signum
+    except Unhealthy as exc:
+        print(f"physml: {exc}", file=sys.stderr)
+        code = exc.exit_code
     except (click.Abort, KeyboardInterrupt):
         print("physml: interrupted", file=sys.stderr)
         code = 130

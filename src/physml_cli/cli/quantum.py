@@ -104,6 +104,17 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
         "cheaper of dense/kernel).")
     cg_tol: float = opt.option(1e-6, params.Real(0, 1, low_open=True, high_open=True),
                                "SR: relative residual at which CG stops.")
+    lr_final: float | None = opt.option(
+        None, params.Real(0, low_open=True), "Learning rate reached after --schedule-steps "
+        "iterations, geometrically from --lr [constant --lr].")
+    diag_shift_final: float | None = opt.option(
+        None, params.Real(0, low_open=True), "SR: diagonal shift reached after "
+        "--schedule-steps iterations, geometrically from --diag-shift (e.g. 0.1 -> 0.001) "
+        "[constant --diag-shift].")
+    schedule_steps: int = opt.option(0, params.Count(0), "Iterations over which --lr and "
+                                     "--diag-shift move to their final values.")
+    strict: bool = opt.switch("Exit with code 3 when the run has a warning (divergence, "
+                              "R-hat, acceptance, ...), after writing and printing it.")
     measure_samples: int = opt.option(4096, params.Count(1),
                                       "Fresh samples for the final energy and observables.")
     output: str | None = opt.output(None, "HDF5 file for the run (needed by --resume).")
@@ -111,8 +122,18 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     plot: str | None = opt.plot("PNG of energy and variance per iteration.")
     quiet: bool = opt.quiet("No progress bar.")
 
+    def check(self) -> None:
+        super().check()
+        self.schedule()
+
     def run_options(self) -> dict[str, Any]:
         """The options that define the run (workflows/vmc.py resolves them)."""
         from physml_cli.workflows import vmc
 
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(vmc.Settings)}
+
+    def schedule(self) -> Any:
+        """The lr and diag_shift schedule (workflows/vmc_schedule.py), checked."""
+        from physml_cli.workflows import vmc_schedule
+
+        return vmc_schedule.resolve(self.lr_final, self.diag_shift_final, self.schedule_steps)

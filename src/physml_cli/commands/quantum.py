@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from physml_cli import _engine
-from physml_cli.workflows import exact, vmc
+from physml_cli.workflows import exact, vmc, vmc_health
 from physml_cli.report import console as report
 from physml_cli.io import schema
 from physml_cli.runtime import outputs, resume
@@ -53,10 +53,26 @@ class VmcResult(Result):
     exact: float | None = None
     exact_method: str | None = optional()
     relative_error: float | None = optional()
+    # what went wrong on the way, empty when healthy (docs/quantum.md, "Health checks")
+    warnings: list[str] = dataclasses.field(default_factory=list)
     measurement: vmc.Measurement | None = hidden()
     settings: vmc.Settings | None = hidden()
     iterations_this_run: int = hidden(0)
     output: str | None = hidden()
+    strict: bool = hidden(False)
+
+    def notices(self) -> list[str]:
+        return [f"warning: {w}" for w in self.warnings]
+
+    def failure(self) -> Exception | None:
+        if not (self.strict and self.warnings):
+            return None
+        from physml_cli.errors import Unhealthy
+
+        n = len(self.warnings)
+        written = f"; {self.output} written" if self.output else ""
+        return Unhealthy(f"--strict: the run has {n} warning{'s' if n > 1 else ''} (shown "
+                         f"above{written})")
 
     def document(self) -> dict[str, Any]:
         doc = super().document()
@@ -97,11 +113,13 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
     output, threads, plot, as_json = opts.output, opts.threads, opts.plot, opts.as_json
     iterations = opts.iterations
     s = vmc.resolve(**opts.run_options())
+    schedule = opts.schedule()
     if resume.plan(output, opts.resume, opts.overwrite, resume.INSIDE) == resume.CONTINUE:
         assert output
-        run = vmc.restore(schema.read_vmc(output), s, threads, output, comm)
+        run = vmc.restore(schema.read_vmc(output), s, threads, output, comm, schedule)
     else:
-        run = vmc.new_run(s, threads, comm)
+        run = vmc.new_run(s, threads, comm, schedule=schedule)
+    start = int(run.driver.iteration)
     vmc.check_measurement(run, opts.measure_samples)
     outputs.check_plot(plot, opts.overwrite)
     exact_e, exact_method = vmc.exact_energy(s, threads) if root else (None, None)
@@ -110,8 +128,8 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
                                                      "iterations") as bar:
         task = bar.add_task("VMC", total=iterations)
 
-        def on_step(st: dict[str, Any]) -> None:
-            bar.update(task, advance=1, description=(
+        def on_step(st: dict[str, Any]) -> None:  # a recovery may take the count back
+            bar.update(task, completed=st["iteration"] - start, description=(
                 f"E = {st['energy']:.6f} ± {st['energy_err']:.6f}  σ² = {st['variance']:.3g}  "
                 f"acc = {st['acceptance']:.2f}"))
 
@@ -120,13 +138,16 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
     if comm is not None:  # a signal may have reached some ranks only
         interrupted = max((x or 0) for x in comm.allgather(interrupted)) or None
     final = None if interrupted else vmc.measure(run, opts.measure_samples)
-    configs = run.all_configs()
+    state = vmc.saved_state(run)  # collective under MPI
     if not root:
         if interrupted:
             raise Interrupted(interrupted, output or "", "interrupted")
         return
     relative = (abs((final.energy - exact_e) / exact_e)
                 if exact_e is not None and final is not None else None)
+    warnings = run.events + vmc_health.history_warnings(run.history)
+    if final is not None:
+        warnings += vmc_health.final_warnings(run.history, final, exact_e)
     r = VmcResult(
         hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, n_sites=s.n_sites,
         convention=exact.convention(s.hamiltonian), operators=exact.OPERATORS,
@@ -136,20 +157,20 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
         mpi_ranks=size,
         mpi_samples=None if comm is None else ("reduced" if run.spread else "gathered"),
         exact=exact_e, exact_method=exact_method if relative is not None else None,
-        relative_error=relative, measurement=final, settings=s, iterations_this_run=done,
-        output=output)
+        relative_error=relative, warnings=warnings, measurement=final, settings=s,
+        iterations_this_run=done, output=output, strict=opts.strict)
     if output:
-        d = run.driver
-        state = d.optimizer_state
         arrays: dict[str, Any] = {k: np.asarray(v) for k, v in run.history.items()}
-        arrays.update(parameters=np.asarray(d.parameters), chains=configs,
-                      adam_m=np.asarray(state[0]), adam_v=np.asarray(state[1]),
-                      sr_x=np.asarray(state[2]))
+        arrays.update(state)
         doc = r.document()
         if final:
             arrays["zz"] = np.asarray(doc.pop("zz"))
-        attrs = {**dataclasses.asdict(s), **{k: v for k, v in doc.items() if v is not None},
-                 "complete": not interrupted}
+        lr_now, shift_now = run.steps()
+        attrs = {**dataclasses.asdict(s), **schedule.attrs(),
+                 **{k: v for k, v in doc.items() if v is not None},
+                 "complete": not interrupted, "recoveries": run.recoveries,
+                 "divergences": run.events, "current_lr": lr_now,
+                 "current_diag_shift": shift_now}
         schema.write_vmc(output, attrs, arrays, command_line())
     if interrupted:
         where = f"saved to {output} (continue with --resume)" if output else "nothing saved (no --output)"

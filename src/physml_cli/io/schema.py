@@ -433,8 +433,16 @@ def _vmc_dims(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _vmc_relations(c: validate.Checked) -> None:
-    if not c.attrs["complex_parameters"] and np.iscomplexobj(c.arrays["parameters"]):
-        raise Bad("parameters are complex but complex_parameters is false")
+    for k in ("parameters", "previous/parameters"):
+        if not c.attrs["complex_parameters"] and np.iscomplexobj(c.arrays.get(k, 0.0)):
+            raise Bad(f"{k} are complex but complex_parameters is false")
+    previous = [k for k in c.shapes if k.startswith("previous/")]
+    if previous:
+        if c.attrs["iterations"] == 0:
+            raise Bad("a state before the last iteration, but no iteration")
+        missing = {"previous/parameters", "previous/chains"} - set(previous)
+        if missing:
+            raise Bad(f"dataset {sorted(missing)[0]} is missing")
 
 
 _VMC_HISTORY = ("energy", "energy_err", "variance", "acceptance", "rhat", "cg_iterations", "wall_s")
@@ -450,7 +458,14 @@ VMC_SCHEMA = Schema(
            Attr("samples", _INT, range=(1, None)), Attr("discard", _INT, range=(0, None)),
            Attr("sweep_size", _INT, range=(0, None)), Attr("seed", _INT),
            Attr("iterations", _INT, range=(0, None)), Attr("n_sites", _INT, range=(1, None)),
-           Attr("n_params", _INT, range=(1, None))),
+           Attr("n_params", _INT, range=(1, None)),
+           # health and steering (files from before them have none: no warnings, no
+           # schedule, no recoveries)
+           *(Attr(k, "strs", required=False) for k in ("warnings", "divergences")),
+           Attr("recoveries", _INT, required=False, range=(0, None)),
+           *(Attr(k, "real", required=False) for k in ("lr_final", "diag_shift_final",
+                                                       "current_lr", "current_diag_shift")),
+           Attr("schedule_steps", _INT, required=False, range=(0, None))),
     data=(*(Data(k, "float", ("iterations",),
                  "finite" if k in ("energy", "variance", "wall_s") else None)
             for k in _VMC_HISTORY),
@@ -458,7 +473,12 @@ VMC_SCHEMA = Schema(
           Data("chains", "int8", ("chains", "n_sites"), "pm1"),
           *(Data(k, "complex", [("n_params",), (0,)], "finite") for k in ("adam_m", "adam_v",
                                                                           "sr_x")),
-          Data("zz", "float", ("n_sites",), required=False)),
+          Data("zz", "float", ("n_sites",), required=False),
+          # the state before the last iteration, where a recovery goes back to
+          Data("previous/parameters", "complex", ("n_params",), "finite", required=False),
+          Data("previous/chains", "int8", ("chains", "n_sites"), "pm1", required=False),
+          *(Data("previous/" + k, "complex", [("n_params",), (0,)], "finite", required=False)
+            for k in ("adam_m", "adam_v", "sr_x"))),
     dims=lambda a: {"iterations": a["iterations"], "n_params": a["n_params"],
                     "chains": a["chains"], "n_sites": a["n_sites"], **_vmc_dims(a)},
     relations=_vmc_relations, checksum=True)

@@ -104,6 +104,8 @@ TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "bool": (lambda v: isinstance(v, (bool, np.bool_)) or _is_int(v) and v in (0, 1),
              "true or false"),
     "str": (lambda v: isinstance(v, str), "a string"),
+    "strs": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+             "a list of strings"),
     "dict": (lambda v: isinstance(v, dict), "a JSON object"),
     "ints": (lambda v: isinstance(v, (list, np.ndarray)) and all(_is_int(x) for x in v),
              "a list of integers"),

@@ -1,7 +1,8 @@
 """What a command returns: a typed result. Its fields are the JSON document that --json prints
-(in field order), ``text()`` is the report a person reads on stderr, and ``notices()`` are the
-warnings shown either way. The command runtime (runtime/settings.py) emits what the body
-returns, so no command prints its own result.
+(in field order), ``text()`` is the report a person reads on stderr, ``notices()`` are the
+warnings shown either way, and ``failure()`` an exit status other than success to end with.
+The command runtime (runtime/settings.py) emits what the body returns, so no command prints
+its own result.
 
 A field declared with ``hidden()`` stays out of the JSON (what only the text needs); one
 declared with ``optional()`` is left out while it is None (keys that exist only for some
@@ -69,3 +70,8 @@ class Result:
 
     def notices(self) -> list[str]:
         return []
+
+    def failure(self) -> Exception | None:
+        """An exception to raise once the result has been shown (vmc --strict with warnings):
+        the command's exit code then says what the output alone would not."""
+        return None

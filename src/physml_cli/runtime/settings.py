@@ -79,6 +79,9 @@ def command(group: click.Group, name: str, *, run: str) -> Callable[[type[S]], t
             if not isinstance(result, Result):
                 raise TypeError(f"{run} returned {type(result).__name__}, not a Result")
             emit(result, getattr(settings, "as_json", False))
+            failure = result.failure()
+            if failure is not None:
+                raise failure
 
         cmd = click.Command(name, callback=callback, help=settings_type.__doc__,
                             params=[_parameter(f) for f in ordered])

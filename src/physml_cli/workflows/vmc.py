@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
 from physml_cli import _engine
-from physml_cli.workflows import exact
+from physml_cli.workflows import exact, vmc_health, vmc_schedule
+from physml_cli.workflows.vmc_schedule import Schedule
 from physml_cli import registry
 from physml_cli import resources
 from physml_cli.errors import PhysmlError
@@ -261,15 +262,45 @@ def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
 
 
 @dataclass
+class Snapshot:
+    """The driver's state before an iteration: what a recovery from a divergence restores
+    (configs: this rank's chains)."""
+    iteration: int
+    parameters: np.ndarray
+    optimizer_state: list[np.ndarray]
+    configs: np.ndarray
+
+    @classmethod
+    def of(cls, d: Any) -> "Snapshot":
+        return cls(int(d.iteration), np.asarray(d.parameters),
+                   [np.asarray(v) for v in d.optimizer_state], np.asarray(d.configs))
+
+    def restore(self, d: Any) -> None:
+        d.parameters = self.parameters
+        d.optimizer_state = self.optimizer_state
+        d.configs = self.configs
+        d.iteration = self.iteration
+
+
+@dataclass
 class Run:
     """A driver with the history of its iterations (restored ones included). Under MPI
-    (`comm` set) the driver holds this rank's chains, every-`size`-th of the run's."""
+    (`comm` set) the driver holds this rank's chains, every-`size`-th of the run's.
+    `recoveries` counts the divergences recovered from (they set lr and diag_shift with the
+    schedule, workflows/vmc_schedule.py), `events` says what happened at each, `previous` is
+    the state before the last iteration (where a divergence found by the next one goes back
+    to) and `stopped` is set when recovering was given up."""
     settings: Settings
     driver: Any
     history: dict[str, list[float]]
     wall_before: float = 0.0
     comm: Any = None
     threads: int = 1
+    schedule: Schedule = field(default_factory=Schedule)
+    recoveries: int = 0
+    events: list[str] = field(default_factory=list)
+    previous: Snapshot | None = None
+    stopped: bool = False
 
     @property
     def chain_ids(self) -> list[int]:
@@ -292,25 +323,33 @@ class Run:
             solver = _engine.sr_auto_solver(s.chains * s.samples_per_chain, self.driver.n_params)
         return solver == "cg"
 
-    def all_configs(self) -> np.ndarray:
-        """Every chain's configuration, in chain order (collective under MPI)."""
+    def all_configs(self, configs: np.ndarray | None = None) -> np.ndarray:
+        """Every chain's configuration (or of this rank's `configs`), in chain order
+        (collective under MPI)."""
+        mine = np.asarray(self.driver.configs if configs is None else configs)
         if self.comm is None:
-            return np.asarray(self.driver.configs)
+            return mine
         out = np.zeros((self.settings.chains, self.settings.n_sites), np.int8)
-        for ids, c in self.comm.allgather((self.chain_ids, np.asarray(self.driver.configs))):
+        for ids, c in self.comm.allgather((self.chain_ids, mine)):
             out[ids] = c
         return out
 
+    def steps(self) -> tuple[float, float]:
+        """lr and diag_shift of the next iteration."""
+        s = self.settings
+        return vmc_schedule.values(self.schedule, s.lr, s.diag_shift, int(self.driver.iteration),
+                                   self.recoveries)
+
 
 def new_run(s: Settings, threads: int, comm: Any = None,
-            measure_samples: int = 0) -> Run:
+            measure_samples: int = 0, schedule: Schedule = Schedule()) -> Run:
     """A fresh run; refuses one that would not fit in memory (`measure_samples`: the final
     measurement's, so that it is refused now rather than after the optimisation)."""
     if comm is not None and comm.Get_size() > s.chains:
         raise PhysmlError(f"{comm.Get_size()} MPI ranks but only {s.chains} chains: give each "
                           "rank at least one (--chains)")
     threads = min(threads, _engine.thread_limit())
-    run = Run(s, None, {k: [] for k in HISTORY}, comm=comm, threads=threads)
+    run = Run(s, None, {k: [] for k in HISTORY}, comm=comm, threads=threads, schedule=schedule)
     run.driver = make_driver(s, threads, run.chain_ids)
     check_memory(s, int(run.driver.n_params), measure_samples)
     if run.spread:
@@ -338,7 +377,8 @@ def _chain_gather(comm: Any, ids: list[int], chains: int) -> Callable[[np.ndarra
 SETTINGS_ADDED_LATER = {"symmetries": "translations", "parity": 0}
 
 
-def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: Any = None) -> Run:
+def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: Any = None,
+            schedule: Schedule = Schedule()) -> Run:
     """The run saved in `path`, to continue; refuses one made with other settings."""
     attrs, arrays = saved["attrs"], saved["arrays"]
     attrs = {**SETTINGS_ADDED_LATER, **attrs}
@@ -351,7 +391,15 @@ def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: A
         k = mismatched[0]
         raise PhysmlError(f"--resume: {path} was made with {k}={attrs[k]!r}, not {getattr(s, k)!r} "
                           "(use the same settings, or a new --output)")
-    run = new_run(s, threads, comm)
+    made = vmc_schedule.from_attrs(attrs)
+    if made != schedule:
+        k, flag = next((k, f) for k, f in (("lr_final", "--lr-final"),
+                                           ("diag_shift_final", "--diag-shift-final"),
+                                           ("steps", "--schedule-steps"))
+                       if getattr(made, k) != getattr(schedule, k))
+        raise PhysmlError(f"--resume: {path} was made with {flag} {getattr(made, k)}, not "
+                          f"{getattr(schedule, k)} (use the same settings, or a new --output)")
+    run = new_run(s, threads, comm, schedule=schedule)
     d = run.driver
     try:
         d.parameters = arrays["parameters"]
@@ -360,6 +408,13 @@ def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: A
         d.iteration = int(attrs["iterations"])
         for k in HISTORY:
             run.history[k] = list(np.asarray(arrays[k], dtype=float))
+        run.recoveries = int(attrs.get("recoveries", 0))
+        run.events = [str(e) for e in attrs.get("divergences", [])]
+        if PREVIOUS + "parameters" in arrays and d.iteration > 0:
+            run.previous = Snapshot(
+                d.iteration - 1, arrays[PREVIOUS + "parameters"],
+                [arrays.get(PREVIOUS + k, np.zeros(0)) for k in ("adam_m", "adam_v", "sr_x")],
+                np.asarray(arrays[PREVIOUS + "chains"])[run.chain_ids])
     except (KeyError, ValueError, TypeError) as exc:
         raise PhysmlError(f"{path} cannot be resumed: {exc}") from None
     if len(run.history["energy"]) != d.iteration:
@@ -367,6 +422,29 @@ def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: A
                           f"{len(run.history['energy'])} history entries")
     run.wall_before = float(run.history["wall_s"][-1]) if run.history["wall_s"] else 0.0
     return run
+
+
+# Where a file keeps the state before its last iteration (a divergence found by the next
+# iteration, after --resume, goes back there as it would have without the interruption).
+PREVIOUS = "previous/"
+
+
+def saved_state(run: Run) -> dict[str, np.ndarray]:
+    """The arrays --resume needs besides the history (collective under MPI): parameters,
+    chains and optimiser state, now and before the last iteration."""
+    d = run.driver
+    state = d.optimizer_state
+    out = {"parameters": np.asarray(d.parameters), "chains": run.all_configs(),
+           "adam_m": np.asarray(state[0]), "adam_v": np.asarray(state[1]),
+           "sr_x": np.asarray(state[2])}
+    p = run.previous
+    if p is not None:  # the same on every rank
+        out.update({PREVIOUS + "parameters": p.parameters,
+                    PREVIOUS + "chains": run.all_configs(p.configs),
+                    PREVIOUS + "adam_m": p.optimizer_state[0],
+                    PREVIOUS + "adam_v": p.optimizer_state[1],
+                    PREVIOUS + "sr_x": p.optimizer_state[2]})
+    return out
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -379,28 +457,92 @@ def _same(a: Any, b: Any) -> bool:
 
 def iterate(run: Run, iterations: int, stop: Callable[[], bool],
             on_step: Callable[[dict[str, Any]], None]) -> int:
-    """Runs up to `iterations` optimisation steps; returns how many ran before `stop()`."""
+    """Runs optimisation steps until `iterations` more are accepted, `stop()` says so, or
+    recovering from divergences is given up; returns how many were gained. A divergent
+    iteration (vmc_health.divergence, or values the engine found not finite) is recovered
+    from by _recover."""
     t0 = time.perf_counter()
-    done = 0
-    for _ in range(iterations):
+    d = run.driver
+    start = int(d.iteration)
+    while int(d.iteration) < start + iterations and not run.stopped:
         halt = stop()
         if run.comm is not None:  # stop together, or the others would wait forever
             halt = any(run.comm.allgather(halt))
         if halt:
             break
+        _set_steps(run)
+        before = Snapshot.of(d)
         try:
             st = _step(run)
         except RuntimeError as exc:
-            raise PhysmlError(str(exc)) from None
+            if "diverged" not in str(exc):
+                raise PhysmlError(str(exc)) from None
+            # non-finite parameters condemn this update; non-finite energies the last one
+            _recover(run, before, str(exc).split(":")[0], "parameters" in str(exc))
+            continue
         except MemoryError as exc:
-            raise PhysmlError(f"vmc iteration {run.driver.iteration + 1}: {exc}") from None
+            raise PhysmlError(f"vmc iteration {d.iteration + 1}: {exc}") from None
+        why = vmc_health.divergence(vmc_health.recent(run.history), st["energy"], st["variance"])
+        if why is not None:
+            _recover(run, before, why, False)
+            continue
         st["wall_s"] = run.wall_before + time.perf_counter() - t0
+        st["iteration"] = int(d.iteration)
         for k in HISTORY:
             run.history[k].append(float(st[k]))
-        done += 1
+        run.previous = before
         on_step(st)
     run.wall_before += time.perf_counter() - t0
-    return done
+    return max(0, int(d.iteration) - start)
+
+
+def _set_steps(run: Run) -> None:
+    """The schedule's (and recoveries') lr and diag_shift, set only where they differ from
+    the driver's, so that a run without either steps exactly as before both existed."""
+    lr, shift = run.steps()
+    d = run.driver
+    if d.lr != lr:
+        d.lr = lr
+    if run.settings.optimizer == "sr" and d.diag_shift != shift:
+        d.diag_shift = shift
+
+
+def _recover(run: Run, before: Snapshot, why: str, this_update: bool) -> None:
+    """After a divergent iteration: back to the state before the update to blame (this
+    iteration's when its own parameters came out non-finite, else the previous one, whose
+    parameters gave the divergent samples), with lr halved and diag_shift raised, to redo it;
+    or, with no such state or MAX_RECOVERIES spent, stop at the last state that passed."""
+    s = run.settings
+    k = before.iteration + 1
+    back = before if this_update else run.previous
+    if back is None or run.recoveries >= vmc_schedule.MAX_RECOVERIES:
+        keep = run.previous if run.previous is not None and not this_update else before
+        _go_back(run, keep)
+        run.stopped = True
+        cause = (f"after {run.recoveries} recoveries" if back is not None
+                 else "with no earlier state to go back to")
+        run.events.append(f"gave up at a divergence at iteration {k} ({why}) {cause}: the "
+                          f"optimisation stopped at iteration {keep.iteration} (lower --lr or "
+                          "raise --diag-shift)")
+        return
+    lr0, shift0 = vmc_schedule.values(run.schedule, s.lr, s.diag_shift, back.iteration,
+                                      run.recoveries)
+    run.recoveries += 1
+    lr1, shift1 = vmc_schedule.values(run.schedule, s.lr, s.diag_shift, back.iteration,
+                                      run.recoveries)
+    _go_back(run, back)
+    steps = f"lr {lr0:g} -> {lr1:g}"
+    if s.optimizer == "sr":
+        steps += f", diag_shift {shift0:g} -> {shift1:g}"
+    run.events.append(f"recovered from a divergence at iteration {k}: {steps} ({why}; "
+                      f"redone from iteration {back.iteration + 1})")
+
+
+def _go_back(run: Run, snap: Snapshot) -> None:
+    snap.restore(run.driver)
+    for k in HISTORY:
+        del run.history[k][snap.iteration:]
+    run.previous = None  # the state before `snap` was not kept
 
 
 def _step(run: Run) -> dict[str, Any]:
