@@ -53,8 +53,10 @@ class VmcResult(Result):
     exact: float | None = None
     exact_method: str | None = optional()
     relative_error: float | None = optional()
-    # what went wrong on the way, empty when healthy (docs/quantum.md, "Health checks")
+    # what is wrong with the result, empty when healthy (docs/quantum.md, "Health checks");
+    # divergences the optimiser recovered from are logged apart: they leave a healthy run
     warnings: list[str] = dataclasses.field(default_factory=list)
+    recovered: list[str] = dataclasses.field(default_factory=list)
     measurement: vmc.Measurement | None = hidden()
     settings: vmc.Settings | None = hidden()
     iterations_this_run: int = hidden(0)
@@ -62,7 +64,7 @@ class VmcResult(Result):
     strict: bool = hidden(False)
 
     def notices(self) -> list[str]:
-        return [f"warning: {w}" for w in self.warnings]
+        return [f"note: {e}" for e in self.recovered] + [f"warning: {w}" for w in self.warnings]
 
     def failure(self) -> Exception | None:
         if not (self.strict and self.warnings):
@@ -145,7 +147,10 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
         return
     relative = (abs((final.energy - exact_e) / exact_e)
                 if exact_e is not None and final is not None else None)
-    warnings = run.events + vmc_health.history_warnings(run.history)
+    # a run that gave up recovering ends on that event; the others healed
+    recovered = run.events[:-1] if run.stopped else list(run.events)
+    warnings = run.events[-1:] if run.stopped else []
+    warnings += vmc_health.history_warnings(run.history)
     if final is not None:
         warnings += vmc_health.final_warnings(run.history, final, exact_e)
     r = VmcResult(
@@ -157,7 +162,8 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
         mpi_ranks=size,
         mpi_samples=None if comm is None else ("reduced" if run.spread else "gathered"),
         exact=exact_e, exact_method=exact_method if relative is not None else None,
-        relative_error=relative, warnings=warnings, measurement=final, settings=s,
+        relative_error=relative, warnings=warnings, recovered=recovered, measurement=final,
+        settings=s,
         iterations_this_run=done, output=output, strict=opts.strict)
     if output:
         arrays: dict[str, Any] = {k: np.asarray(v) for k, v in run.history.items()}
