@@ -74,19 +74,24 @@ def test_log_derivatives_match_finite_differences(ansatz, complex_params):
     cls = E.VmcDriverComplex if complex_params else E.VmcDriver
     extra = {"architecture": "dense:5,tanh,dense:2"} if ansatz == "ffn" else {}
     d = cls("tfim", "chain", 6, ansatz=ansatz, init_scale=0.4, seed=2, **extra)
-    cfg = all_configs(6)[[3, 17, 40, 63]]
+    assert_log_derivatives_match(d, all_configs(6)[[3, 17, 40, 63]])
+
+
+def assert_log_derivatives_match(d, cfg, every=1, rtol=1e-6, atol=1e-7):
+    """The driver's log-derivatives against central differences of log psi, for every
+    `every`-th parameter."""
     p0 = np.array(d.parameters)
     O = np.array(d.log_derivatives(cfg))
-    assert O.shape == (4, len(p0))
+    assert O.shape == (len(cfg), len(p0))
     eps = 1e-6
-    for k in range(len(p0)):
+    for k in range(0, len(p0), every):
         step = np.zeros_like(p0)
         step[k] = eps
         d.parameters = p0 + step
         up = np.array(d.log_psi(cfg))
         d.parameters = p0 - step
         down = np.array(d.log_psi(cfg))
-        np.testing.assert_allclose(O[:, k], (up - down) / (2 * eps), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(O[:, k], (up - down) / (2 * eps), rtol=rtol, atol=atol)
     d.parameters = p0
 
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import run_physml
 from physml_cli import _engine as E
 from test_cli_errors import assert_clean_failure
-from test_vmc import all_configs, marshall_signs
+from test_vmc import all_configs, assert_log_derivatives_match, marshall_signs
 
 
 def test_groups_come_from_the_lattice():
@@ -105,19 +105,8 @@ def test_local_energies_of_the_16_site_square_match_the_matrix_elements(cls):
 def test_log_derivatives_match_finite_differences(cls):
     d = cls("tfim", "square", 3, ansatz="rbmsymm", alpha=2, init_scale=0.4, seed=2,
             symmetries="lattice")
-    cfg = all_configs(9)[[3, 17, 200, 511]]
-    p0 = np.array(d.parameters)
-    O = np.array(d.log_derivatives(cfg))
-    assert O.shape == (4, len(p0)) == (4, 1 + 2 + 18)
-    eps = 1e-6
-    for k in range(len(p0)):
-        step = np.zeros_like(p0)
-        step[k] = eps
-        d.parameters = p0 + step
-        up = np.array(d.log_psi(cfg))
-        d.parameters = p0 - step
-        down = np.array(d.log_psi(cfg))
-        np.testing.assert_allclose(O[:, k], (up - down) / (2 * eps), rtol=1e-6, atol=1e-7)
+    assert d.n_params == 1 + 2 + 18
+    assert_log_derivatives_match(d, all_configs(9)[[3, 17, 200, 511]])
 
 
 def vmc_json(*args):
@@ -198,18 +187,8 @@ def test_parity_projection_is_exact(cls, parity, ansatz):
     expected = (H @ full)[nonzero][keep] / psi[keep]
     got = np.array(d.local_energies(cfg[keep]))
     assert np.abs(got - expected).max() <= 1e-8 * np.abs(expected).max()
-    sample = cfg[np.flatnonzero(keep)[[1, 5, 9]]]
-    p0 = np.array(d.parameters)
-    O = np.array(d.log_derivatives(sample))
-    eps = 1e-6
-    for k in range(0, len(p0), max(1, len(p0) // 12)):
-        step = np.zeros_like(p0)
-        step[k] = eps
-        d.parameters = p0 + step
-        up = np.array(d.log_psi(sample))
-        d.parameters = p0 - step
-        down = np.array(d.log_psi(sample))
-        np.testing.assert_allclose(O[:, k], (up - down) / (2 * eps), rtol=1e-5, atol=1e-6)
+    assert_log_derivatives_match(d, cfg[np.flatnonzero(keep)[[1, 5, 9]]],
+                                 every=max(1, d.n_params // 12), rtol=1e-5, atol=1e-6)
 
 
 def lowest_with_parity(n, parity):
