@@ -221,3 +221,15 @@ def test_parity_selects_the_symmetry_sector():
                      "--threads", "2")
         assert abs(r["energy"] - target) <= max(5 * r["energy_err"], 2e-3 * abs(target)), \
             (parity, r["energy"], target)
+
+
+def test_default_step_shrinks_with_the_group():
+    """A symmetric weight drives |G| hidden units: lr = min(0.01, 3/|G|), shift 0.1; the plain
+    ansaetze keep 0.05 / 0.01."""
+    from physml_cli import registry
+    from physml_cli.workflows import vmc
+
+    symmetric, plain = registry.entry("ansatz", "rbmsymm"), registry.entry("ansatz", "rbm")
+    assert vmc.default_step(plain, 800) == (0.05, 0.01)
+    assert vmc.default_step(symmetric, 128) == (0.01, 0.1)
+    assert vmc.default_step(symmetric, 800) == (3 / 800, 0.1)

@@ -94,7 +94,7 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     optimizer: str = opt.option("sr", registry.choice("vmc_optimizer"),
                                 registry.listing("vmc_optimizer") + ".")
     lr: float | None = opt.option(None, params.Real(0, low_open=True), "Learning rate "
-                                  "[0.05; rbmsymm: 0.01].")
+                                  "[0.05; rbmsymm: min(0.01, 3/|G|)].")
     diag_shift: float | None = opt.option(None, params.Real(0, low_open=True),
                                           "SR: shift added to the diagonal of S [0.01; "
                                           "rbmsymm: 0.1].")

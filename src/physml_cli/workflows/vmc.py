@@ -70,11 +70,21 @@ class Settings:
         return (self.n_sites + 1) // 2   # the S^z = 0 (or 1/2) sector, as in `physml exact`
 
 
-# Default (--lr, --diag-shift) per ansatz. A weight of the symmetric RBM enters |G| hidden
-# units, so one step moves log psi |G| times as far as the plain RBM's: at 0.05 / 0.01 the
-# first SR steps of the 4x4 and 6x6 Heisenberg models throw it into a frozen state, while
-# 0.01 / 0.1 converges on the chains and squares tried (docs/quantum.md).
-STEP_DEFAULTS = {"rbm": (0.05, 0.01), "rbmsymm": (0.01, 0.1)}
+# Default (--lr, --diag-shift). A weight of a symmetric ansatz enters |G| hidden units, so
+# one SR step moves log psi about |G| times as far as the plain RBM's: at the RBM's 0.05 /
+# 0.01 the first steps of the 4x4 and 6x6 Heisenberg models throw it into a frozen state, and
+# at 0.01 / 0.1 the 10x10 one (|G| = 800) sharpens until its chains stop moving after ten
+# iterations. lr = min(0.01, 3 / |G|) with shift 0.1 converged on every chain and square
+# tried (4x4 to 10x10, docs/quantum.md).
+PLAIN_STEP = (0.05, 0.01)
+SYMMETRIC_SHIFT = 0.1
+
+
+def default_step(wave: registry.Entry, group: int) -> tuple[float, float]:
+    """(lr, diag_shift) when not given, for an ansatz over a group of `group` elements."""
+    if not wave.can("symmetric"):
+        return PLAIN_STEP
+    return min(0.01, 3.0 / group), SYMMETRIC_SHIFT
 
 
 def bipartite(lattice: str, size: int, open_boundaries: bool) -> bool:
@@ -89,15 +99,16 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
             symmetries: str | None = None, parity: str | None = None) -> Settings:
     """Checks the options and fills in the automatic choices."""
     exact.check_model(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries)
-    lr = STEP_DEFAULTS.get(ansatz, STEP_DEFAULTS["rbm"])[0] if lr is None else lr
-    if diag_shift is None:
-        diag_shift = STEP_DEFAULTS.get(ansatz, STEP_DEFAULTS["rbm"])[1]
-    if not all(math.isfinite(v) for v in (alpha, lr, diag_shift, init_scale)):
-        raise PhysmlError("numeric options must be finite numbers")
     wave = registry.entry("ansatz", ansatz, "--ansatz")
     if wave.parameter("alpha"):
         wave.parameter("alpha").check(alpha, "--alpha")
     symmetries = check_symmetries(wave, symmetries, lattice, size, open_boundaries)
+    group = len(_engine.Lattice(lattice, size, open_boundaries).symmetry_group(symmetries))
+    step = default_step(wave, group)
+    lr = step[0] if lr is None else lr
+    diag_shift = step[1] if diag_shift is None else diag_shift
+    if not all(math.isfinite(v) for v in (alpha, lr, diag_shift, init_scale)):
+        raise PhysmlError("numeric options must be finite numbers")
     flip_parity = 0 if parity is None else int(parity)
     if flip_parity and exact.n_sites(lattice, size) % 2:
         raise PhysmlError("--parity: flipping every spin of an odd number of sites changes the "
