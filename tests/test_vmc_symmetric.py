@@ -233,3 +233,22 @@ def test_default_step_shrinks_with_the_group():
     assert vmc.default_step(plain, 800) == (0.05, 0.01)
     assert vmc.default_step(symmetric, 128) == (0.01, 0.1)
     assert vmc.default_step(symmetric, 800) == (3 / 800, 0.1)
+
+
+def test_memory_estimate_counts_the_untied_tables():
+    """rbmsymm over the cubic space group of L = 8 (24 576 elements, alpha 4: 98 304 hidden
+    units on 512 sites) keeps three 98 304 x 512 matrices: more than a gigabyte, refused in
+    advance where the process cannot have it."""
+    from physml_cli.workflows import vmc
+
+    def settings(L):
+        return vmc.resolve(hamiltonian="heisenberg", lattice="cubic", size=L, J=1.0, h=1.0,
+                           delta=1.0, J2=0.0, open_boundaries=False, ansatz="rbmsymm",
+                           alpha=4.0, complex_parameters=False, architecture=None,
+                           init_scale=0.01, marshall=None, sampler="auto", chains=16,
+                           samples=1008, discard=10, sweep_size=0, optimizer="sr", lr=None,
+                           diag_shift=None, sr_solver="auto", cg_tol=1e-6, seed=1,
+                           symmetries="lattice")
+    big, small = settings(8), settings(4)
+    assert vmc.estimate(big, 1 + 4 + 4 * 512) > 3 * 98304 * 512 * 8
+    assert vmc.estimate(small, 1 + 4 + 4 * 64) < 1e9

@@ -46,6 +46,8 @@ class RbmAnsatz<T>::RbmWalker final : public Walker<T> {
     update_tanh();
   }
 
+  const Array& hidden_tanh() const { return t_; }
+
   void log_derivatives(T* out) override {
     const long n = long(this->s_.size()), h = long(t_.size());
     for (long i = 0; i < n; ++i) out[i] = T(this->s_[size_t(i)]);
@@ -90,6 +92,11 @@ void RbmAnsatz<T>::set_parameters(const Vector<T>& p) {
   sinh2W_ = (2.0 * W_.array()).sinh().matrix();
   visible_up_ = (-2.0 * a_.array()).exp().matrix();
   visible_down_ = (2.0 * a_.array()).exp().matrix();
+}
+
+template <class T>
+const Eigen::Array<T, Eigen::Dynamic, 1>& RbmAnsatz<T>::hidden_tanh(const Walker<T>& w) {
+  return static_cast<const RbmWalker&>(w).hidden_tanh();
 }
 
 template <class T>

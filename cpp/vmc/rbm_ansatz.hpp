@@ -20,6 +20,9 @@ class RbmAnsatz final : public Ansatz<T> {
   void set_parameters(const Vector<T>& p) override;
   std::unique_ptr<Walker<T>> walker() const override;
   T log_psi(const Config& s) const override;
+  // tanh(theta) of the hidden units as a walker of this ansatz keeps them (for ansaetze built
+  // on this one, whose log-derivatives are sums of these).
+  static const Eigen::Array<T, Eigen::Dynamic, 1>& hidden_tanh(const Walker<T>& w);
 
  private:
   class RbmWalker;

@@ -7,8 +7,7 @@ namespace physml::vmc {
 template <class T>
 class RbmSymmAnsatz<T>::SymmWalker final : public Walker<T> {
  public:
-  explicit SymmWalker(const RbmSymmAnsatz& m)
-      : m_(m), rbm_(m.tied_.walker()), untied_(m.tied_.n_params()) {}
+  explicit SymmWalker(const RbmSymmAnsatz& m) : m_(m), rbm_(m.tied_.walker()) {}
 
   void reset(const Config& s) override {
     this->s_ = s;
@@ -21,15 +20,11 @@ class RbmSymmAnsatz<T>::SymmWalker final : public Walker<T> {
     this->s_[size_t(i)] = int8_t(-this->s_[size_t(i)]);
     if (j >= 0) this->s_[size_t(j)] = int8_t(-this->s_[size_t(j)]);
   }
-  void log_derivatives(T* out) override {
-    rbm_->log_derivatives(untied_.data());
-    m_.tie(untied_.data(), out);
-  }
+  void log_derivatives(T* out) override { m_.tie(RbmAnsatz<T>::hidden_tanh(*rbm_), this->s_, out); }
 
  private:
   const RbmSymmAnsatz& m_;
   std::unique_ptr<Walker<T>> rbm_;
-  Vector<T> untied_;
 };
 
 namespace {
@@ -74,22 +69,23 @@ Vector<T> RbmSymmAnsatz<T>::untie(const Vector<T>& p) const {
   return u;
 }
 
+// d log psi / d W_f[i] = sum_g tanh(theta_fg) s_g(i): the untied RBM's derivative of every
+// copy of W_f[i], summed, without forming the untied ones (N alpha |G| numbers per walker).
 template <class T>
-void RbmSymmAnsatz<T>::tie(const T* untied, T* out) const {
-  const long n = this->n_sites_, h = long(features_) * long(group_.size());
+void RbmSymmAnsatz<T>::tie(const Eigen::Array<T, Eigen::Dynamic, 1>& t, const Config& s, T* out) const {
+  const long n = this->n_sites_;
   T a = T(0);
-  for (long j = 0; j < n; ++j) a += untied[j];
+  for (long j = 0; j < n; ++j) a += T(s[size_t(j)]);
   out[0] = a;
   for (int f = 0; f < features_; ++f) {
     T b = T(0);
     T* filter = out + 1 + features_ + long(f) * n;
     for (long i = 0; i < n; ++i) filter[i] = T(0);
     for (int g = 0; g < int(group_.size()); ++g) {
-      const long k = hidden(f, g);
-      b += untied[n + k];
-      const T* w = untied + n + h + k;
+      const T tg = t[hidden(f, g)];
+      b += tg;
       const int32_t* to = group_[size_t(g)].data();
-      for (long i = 0; i < n; ++i) filter[i] += w[long(to[i]) * h];
+      for (long i = 0; i < n; ++i) filter[i] += tg * double(s[size_t(to[i])]);
     }
     out[1 + f] = b;
   }

@@ -6,7 +6,7 @@
 // so that psi(s o h) = psi(s) for every h in the group (h only reorders the hidden units).
 // It is an RBM of alpha |G| hidden units with tied weights, so the walker is the RBM's (look-
 // up tables: a flip costs O(alpha |G|)), and a log-derivative is the sum of the RBM's over the
-// copies of its parameter. Parameters: a (1), b (alpha), W (alpha x N, filter after filter).
+// copies of its parameter, formed from the walker's tanh(theta). Parameters: a (1), b (alpha), W (alpha x N, filter after filter).
 #include <cstdint>
 #include <vector>
 
@@ -29,9 +29,10 @@ class RbmSymmAnsatz final : public Ansatz<T> {
 
  private:
   class SymmWalker;
-  // The untied RBM's parameters for these, and its log-derivatives summed back.
+  // The untied RBM's parameters for these; the log-derivatives from its hidden units'
+  // tanh(theta) at configuration s.
   Vector<T> untie(const Vector<T>& p) const;
-  void tie(const T* untied, T* out) const;
+  void tie(const Eigen::Array<T, Eigen::Dynamic, 1>& t, const Config& s, T* out) const;
   long hidden(int f, int g) const { return long(f) * long(group_.size()) + g; }
 
   int features_;

@@ -204,8 +204,9 @@ def estimate(s: Settings, n_params: int, measure_samples: int = 0) -> float:
     if s.parity:
         walkers *= 2  # a walker at s and one at -s
     if registry.entry("ansatz", s.ansatz).can("symmetric"):
-        hidden = round(s.alpha) * group_size(s)  # each walker keeps the untied derivatives
-        walkers += s.chains * (n + hidden + hidden * n + 3 * hidden) * scalar
+        hidden = round(s.alpha) * group_size(s)
+        # the untied RBM's W, cosh 2W and sinh 2W once, and its tables in every walker
+        walkers += 3 * hidden * n * scalar + s.chains * 4 * hidden * scalar
     state = 6 * n_params * scalar          # parameters, gradient, update, Adam moments, SR x
     step = ns * (n_params + 1) * scalar    # O and the local energies
     if s.optimizer == "sr":
