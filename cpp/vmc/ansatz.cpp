@@ -72,7 +72,8 @@ std::unique_ptr<Ansatz<T>> rbmsymm(const AnsatzSpec& spec, int n_sites) {
   const long features = std::lround(spec.alpha);
   if (!(spec.alpha >= 1) || double(features) != spec.alpha)
     throw std::invalid_argument("--alpha counts the feature maps of rbmsymm: a whole number >= 1");
-  return std::make_unique<RbmSymmAnsatz<T>>(n_sites, int(features), spec.group);
+  if (!spec.group) throw std::invalid_argument("rbmsymm needs the lattice's symmetry group");
+  return std::make_unique<RbmSymmAnsatz<T>>(n_sites, int(features), spec.group());
 }
 
 template <class T>

@@ -80,9 +80,9 @@ struct AnsatzSpec {
   double alpha = 1;          // hidden units per site (rbm); feature maps (rbmsymm)
   std::string architecture;  // ffn: autodiff architecture string; log psi = sum of outputs
   int height = 1, width = 0; // ffn input geometry (width 0: a 1 x N row)
-  // rbmsymm: the site permutations its weights are shared over (from the lattice's registered
-  // symmetry group), identity first
-  std::vector<std::vector<int32_t>> group;
+  // rbmsymm: the site permutations its weights are shared over (the lattice's registered
+  // symmetry group, identity first), built only by the ansaetze that ask for them
+  std::function<std::vector<std::vector<int32_t>>()> group;
   int parity = 0;  // +-1: psi projected onto that eigenvalue of flipping every spin; 0: none
   double init_scale = 0.01;
   uint64_t seed = 0;

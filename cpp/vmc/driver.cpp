@@ -61,7 +61,7 @@ VmcDriver<T>::VmcDriver(const VmcSpec& spec)
   if (spec.discard < 0) throw std::invalid_argument("the number of discarded sweeps must be >= 0");
   if (!(spec.lr > 0)) throw std::invalid_argument("the learning rate must be > 0");
   const Lattice lat(spec.lattice, spec.L, spec.open);
-  spec_.ansatz.group = lat.symmetry_group(spec.symmetries);
+  spec_.ansatz.group = [lat, name = spec.symmetries] { return lat.symmetry_group(name); };
   if (spec.marshall) {
     // Sublattice A: colour 0 of the lattice's two-colouring.
     if (!lat.bipartite()) throw std::invalid_argument("the Marshall sign rule needs a bipartite lattice");

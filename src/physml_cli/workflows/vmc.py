@@ -103,7 +103,8 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
     if wave.parameter("alpha"):
         wave.parameter("alpha").check(alpha, "--alpha")
     symmetries = check_symmetries(wave, symmetries, lattice, size, open_boundaries)
-    group = len(_engine.Lattice(lattice, size, open_boundaries).symmetry_group(symmetries))
+    group = (len(_engine.Lattice(lattice, size, open_boundaries).symmetry_group(symmetries))
+             if wave.can("symmetric") else 0)  # the plain ansaetze never build the group
     step = default_step(wave, group)
     lr = step[0] if lr is None else lr
     diag_shift = step[1] if diag_shift is None else diag_shift
