@@ -73,10 +73,14 @@ def speed(peer_python: str | None) -> None:
         ours = statistics.median(r["wall_s"] / 20 for r in runs)
         line = f"speed {label} (10 x 10): physml {ours:.3f} s/iteration ({runs[0]['n_params']} parameters)"
         if peer_python:
-            out = subprocess.run([peer_python, PEER, "10", peer_args[0], "20", "1008",
-                                  peer_args[1]], check=True, capture_output=True, text=True)
-            peer = json.loads(out.stdout.strip().splitlines()[-1])
-            line += f", NetKet {peer['s_per_it']:.3f} s/iteration: ratio {peer['s_per_it'] / ours:.1f}x"
+            peers = []
+            for _ in range(3):
+                out = subprocess.run([peer_python, PEER, "10", peer_args[0], "20", "1008",
+                                      peer_args[1]], check=True, capture_output=True, text=True)
+                peers.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            theirs = statistics.median(p["s_per_it"] for p in peers)
+            line += (f", NetKet {peers[0]['version']} {theirs:.3f} s/iteration "
+                     f"({peers[0]['n_params']} parameters): ratio {theirs / ours:.1f}x (medians of 3)")
         print(line, flush=True)
 
 

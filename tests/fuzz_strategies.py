@@ -766,7 +766,7 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
                      "--lr-final": real(1e-4, 0.2), "--diag-shift-final": real(1e-4, 1),
                      "--schedule-steps": count(0, 5), "--strict": flag(),
                      "--measure-samples": count(1, 64, cheap=True),
-                     "--resume": flag()},
+                     "--average": count(0, 4), "--resume": flag()},
             output=(".h5", "run.h5"), plot=True, budget=_cap_sites(16)),
         ("detect-transition",): CommandSpec(
             base={"--method": ("binder", "peaks"), "--bootstrap": "2", "--epochs": "1"},

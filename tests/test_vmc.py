@@ -217,3 +217,32 @@ def test_resume_refuses_other_settings_and_damaged_files(workdir):
     assert_clean_failure(res, workdir, "not a readable HDF5", keep=("run.h5", "bad.h5"))
     res = run_physml("vmc", "--size", "6", "--iterations", "2", "-o", "run.h5")
     assert_clean_failure(res, workdir, "exists", keep=("run.h5", "bad.h5"))
+
+
+@pytest.mark.parametrize("cls", [E.VmcDriver, E.VmcDriverComplex])
+def test_rbm_gram_from_its_structure_matches_the_product(cls):
+    """The RBM's log-derivatives (s, t, s (x) t) give O O^dagger as s.s' + t.t'* + (s.s')(t.t'*)."""
+    d = cls("heisenberg", "chain", 10, ansatz="rbm", alpha=2, init_scale=0.3, seed=7)
+    cfg = all_configs(10)[::9]
+    O = np.array(d.log_derivatives(cfg))
+    G = np.array(d.structured_gram(cfg))
+    np.testing.assert_allclose(G, O @ O.conj().T, rtol=1e-12, atol=1e-10)
+    assert E.VmcDriver("tfim", "chain", 8, ansatz="jastrow").structured_gram(cfg[:, :8]) is None
+
+
+@pytest.mark.parametrize("cls", [E.VmcDriver, E.VmcDriverComplex])
+def test_kernel_sr_with_the_structured_gram_steps_as_matrix_free_cg(cls):
+    """The kernel solver preconditions with the RBM's own Gram matrix (centred); to a tight
+    tolerance its step is the matrix-free solver's, with the Marshall sign as without."""
+    def stepped(solver, marshall):
+        d = cls("heisenberg", "square", 4, ansatz="rbm", alpha=2, init_scale=0.1, seed=3,
+                sampler="exchange", n_up=8, samples_per_chain=8, chains=8, sr_solver=solver,
+                cg_tol=1e-12, marshall=marshall, diag_shift=0.05)
+        assert d.n_params > 64
+        st = d.step()
+        return np.array(d.parameters), st
+    for marshall in (False, True):
+        p_kernel, st = stepped("kernel", marshall)
+        p_cg, _ = stepped("cg", marshall)
+        assert st["cg_iterations"] <= 3  # the structured Gram is an exact preconditioner
+        np.testing.assert_allclose(p_kernel, p_cg, rtol=0, atol=1e-9)

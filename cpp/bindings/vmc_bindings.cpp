@@ -172,6 +172,18 @@ void bind_driver(py::module_& m, const char* name) {
              return d.log_derivatives(configs_from(a));
            },
            py::arg("configs"), "d log psi / d parameters of the given configurations (one row each).")
+      .def("structured_gram",
+           [](Driver& d, const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& a) -> py::object {
+             const long k = d.ansatz().gram_columns();
+             if (k == 0) return py::none();
+             const RowMatrix<T> O = d.log_derivatives(configs_from(a));
+             RowMatrix<T> G;
+             d.ansatz().log_derivative_gram(O.leftCols(k), G, 1);
+             return py::cast(G);
+           },
+           py::arg("configs"),
+           "The Gram matrix O O^dagger of the configurations' log-derivatives as the ansatz builds it "
+           "from their structure (None where it has none).")
       .def("log_psi",
            [](const Driver& d, const py::array_t<int8_t, py::array::c_style | py::array::forcecast>& a) {
              std::vector<T> out;

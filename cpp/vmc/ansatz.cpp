@@ -88,6 +88,14 @@ std::unique_ptr<Ansatz<double>> ffn(const AnsatzSpec& spec, int n_sites) {
   return std::make_unique<FfnAnsatz>(spec.architecture, autodiff::InputShape{spec.height, width, 1}, spec.seed);
 }
 
+std::unique_ptr<Ansatz<double>> ffnsymm(const AnsatzSpec& spec, int n_sites) {
+  if (!spec.group) throw std::invalid_argument("ffnsymm needs the lattice's symmetry group");
+  const int width = spec.width > 0 ? spec.width : n_sites;
+  if (spec.height * width != n_sites) throw std::invalid_argument("the network input does not match the lattice");
+  return std::make_unique<FfnAnsatz>(spec.architecture, autodiff::InputShape{spec.height, width, 1}, spec.seed,
+                                     spec.group());
+}
+
 const registry::Parameter kInitScale{"init_scale", "float", "standard deviation of the initial parameters", 0,
                                      registry::Parameter{}.max, false};
 
@@ -106,6 +114,10 @@ const bool registered = [] {
   r.add(ansatz("ffn", "feed-forward network on the autodiff engine; log psi = sum of outputs",
                {{"architecture", "str", "autodiff layer string"}}, false),
         {ffn, nullptr, true});
+  r.add(ansatz("ffnsymm", "feed-forward network averaged over a lattice symmetry group (--symmetries): "
+                          "log psi = mean over g of the outputs for g s (a group-convolutional network)",
+               {{"architecture", "str", "autodiff layer string"}}, false, true),
+        {ffnsymm, nullptr, true});
   return true;
 }();
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "registry/registry.hpp"
+#include "vmc/chain_gather.hpp"
 
 namespace physml::vmc {
 
@@ -69,6 +70,13 @@ class Ansatz {
   // log psi(s) from scratch (tests, and checks of the walkers' ratios).
   virtual T log_psi(const Config& s) const = 0;
 
+  // SR in sample space needs the Gram matrix G_xy = sum_k O_k(x) conj(O_k(y)) of the samples'
+  // log-derivative rows, N_s^2 P work in general. An ansatz whose log-derivatives have
+  // structure says how many leading columns of the (uncentred) rows determine G, and builds
+  // G from those; 0: none (the solver forms O O^dagger itself).
+  virtual long gram_columns() const { return 0; }
+  virtual void log_derivative_gram(const RowMatrix<T>& /*leading*/, RowMatrix<T>& /*G*/, int /*threads*/) const {}
+
  protected:
   int n_sites_ = 0;
 };
@@ -76,11 +84,11 @@ class Ansatz {
 // Small random parameters (normal with standard deviation `scale`, real and imaginary parts
 // alike), addressed by the seed.
 struct AnsatzSpec {
-  std::string kind = "rbm";  // rbm | rbmsymm | jastrow | ffn
+  std::string kind = "rbm";  // a registered ansatz: rbm | rbmsymm | jastrow | ffn | ffnsymm
   double alpha = 1;          // hidden units per site (rbm); feature maps (rbmsymm)
   std::string architecture;  // ffn: autodiff architecture string; log psi = sum of outputs
   int height = 1, width = 0; // ffn input geometry (width 0: a 1 x N row)
-  // rbmsymm: the site permutations its weights are shared over (the lattice's registered
+  // rbmsymm, ffnsymm: the site permutations their weights are shared over (the lattice's registered
   // symmetry group, identity first), built only by the ansaetze that ask for them
   std::function<std::vector<std::vector<int32_t>>()> group;
   int parity = 0;  // +-1: psi projected onto that eigenvalue of flipping every spin; 0: none

@@ -224,8 +224,19 @@ IterationStats VmcDriver<T>::update_from(std::vector<T> eloc, RowMatrix<T> O, Mo
 template <class T>
 IterationStats VmcDriver<T>::update(int chains, bool spread) {
   const ChainReduction<T> over = estimator_.reduction(long(eloc_.size()), chains, spread);
+  // The columns an ansatz builds the samples' Gram matrix from, before O_ is centred.
+  RowMatrix<T> leading;
+  if (const long k = ansatz_->gram_columns(); k > 0 && !spread) leading = O_.leftCols(k);
   const Estimate<T> estimate = estimator_.estimate(eloc_, O_, counts_, over);  // centres O_
-  const Direction<T> direction = preconditioner_->direction(O_, estimate.gradient, over);
+  SampleGram<T> gram;
+  if (leading.size() > 0)
+    gram = [&] {
+      RowMatrix<T> G;
+      ansatz_->log_derivative_gram(leading, G, over.threads);
+      centre_gram(G);
+      return G;
+    };
+  const Direction<T> direction = preconditioner_->direction(O_, estimate.gradient, over, gram);
   Vector<T> p = ansatz_->parameters();
   optimizer_.step(iteration_ + 1, p, direction.x, optimizer_memory_);
   if (!p.allFinite())

@@ -10,7 +10,8 @@ namespace {
 template <class T>
 class PlainGradient final : public Preconditioner<T> {
  public:
-  Direction<T> direction(const RowMatrix<T>&, const Vector<T>& g, const ChainReduction<T>&) override {
+  Direction<T> direction(const RowMatrix<T>&, const Vector<T>& g, const ChainReduction<T>&,
+                         const SampleGram<T>&) override {
     return {g};
   }
 };
@@ -20,7 +21,8 @@ class StochasticReconfiguration final : public Preconditioner<T> {
  public:
   explicit StochasticReconfiguration(const SrSettings& s) : settings_(s) {}
 
-  Direction<T> direction(const RowMatrix<T>& Oc, const Vector<T>& g, const ChainReduction<T>& over) override {
+  Direction<T> direction(const RowMatrix<T>& Oc, const Vector<T>& g, const ChainReduction<T>& over,
+                         const SampleGram<T>& gram) override {
     SrSettings sr = settings_;
     sr.threads = over.threads;
     const long ns = over.samples();
@@ -30,7 +32,7 @@ class StochasticReconfiguration final : public Preconditioner<T> {
       throw std::invalid_argument("the dense and kernel SR solvers need the samples of all chains");
     SrStep<T> step = solver == SrSolver::ConjugateGradient
                          ? solve_sr_chains<T>(Oc, over.rows_per_chain, ns, g, sr, this->state_, over.gather)
-                         : solve_sr<T>(Oc, g, sr, this->state_);
+                         : solve_sr<T>(Oc, g, sr, this->state_, gram);
     this->state_ = step.x;
     return {std::move(step.x), step.iterations, step.residual};
   }

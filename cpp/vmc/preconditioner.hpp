@@ -26,8 +26,9 @@ class Preconditioner {
  public:
   virtual ~Preconditioner() = default;
   // Oc: the centred log-derivatives of the chains held here; `over`: how sums over samples
-  // run over all chains.
-  virtual Direction<T> direction(const RowMatrix<T>& Oc, const Vector<T>& g, const ChainReduction<T>& over) = 0;
+  // run over all chains; `gram`: the ansatz's own Gram matrix of Oc's rows, where it has one.
+  virtual Direction<T> direction(const RowMatrix<T>& Oc, const Vector<T>& g, const ChainReduction<T>& over,
+                                 const SampleGram<T>& gram) = 0;
 
   // Memory from one iteration to the next, saved in checkpoints: SR's previous solution,
   // where its conjugate gradient starts. One without memory carries it unchanged, so that a

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "autodiff/tape.hpp"
+
 namespace physml::vmc {
 
 template <class T>
@@ -111,6 +113,20 @@ T RbmAnsatz<T>::log_psi(const Config& s) const {
   T out = (a_.transpose() * x)(0);  // no conjugation: psi is holomorphic in the parameters
   for (long k = 0; k < theta.size(); ++k) out += log_cosh(theta[k]) + std::log(2.0);
   return out;
+}
+
+template <class T>
+void RbmAnsatz<T>::log_derivative_gram(const RowMatrix<T>& leading, RowMatrix<T>& G, int threads) const {
+  const long n = a_.size(), h = b_.size(), ns = leading.rows();
+  const Eigen::MatrixXd s = leading.leftCols(n).real();  // the spins: real for any T
+  const Matrix t = leading.middleCols(n, h);
+  G.resize(ns, ns);
+  // Row blocks fixed by the sizes alone: the same sums for any thread count.
+  autodiff::parallel_blocks(ns, double(ns) * double(n + h), threads, [&](long r0, long r1) {
+    const Eigen::MatrixXd ss = s.middleRows(r0, r1 - r0) * s.transpose();
+    const Matrix tt = t.middleRows(r0, r1 - r0) * t.adjoint();
+    G.middleRows(r0, r1 - r0) = (ss.template cast<T>().array() * (T(1) + tt.array()) + tt.array()).matrix();
+  });
 }
 
 template class RbmAnsatz<double>;

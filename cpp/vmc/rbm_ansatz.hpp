@@ -20,6 +20,10 @@ class RbmAnsatz final : public Ansatz<T> {
   void set_parameters(const Vector<T>& p) override;
   std::unique_ptr<Walker<T>> walker() const override;
   T log_psi(const Config& s) const override;
+  // O(s) = (s, t, s (x) t) with t = tanh(theta), so
+  // <O(x), O(y)> = s.s' + t.t'* + (s.s')(t.t'*): N_s^2 (N + M) work instead of N_s^2 N M.
+  long gram_columns() const override { return long(a_.size() + b_.size()); }
+  void log_derivative_gram(const RowMatrix<T>& leading, RowMatrix<T>& G, int threads) const override;
   // tanh(theta) of the hidden units as a walker of this ansatz keeps them (for ansaetze built
   // on this one, whose log-derivatives are sums of these).
   static const Eigen::Array<T, Eigen::Dynamic, 1>& hidden_tanh(const Walker<T>& w);

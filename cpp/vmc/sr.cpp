@@ -116,6 +116,13 @@ class SinglePrecisionCholesky {
     llt_.compute(S);
     ok_ = llt_.info() == Eigen::Success;
   }
+  // From a given (unnormalised) Gram matrix of ns samples.
+  SinglePrecisionCholesky(const RowMatrix<T>& gram, long ns, double eps) {
+    Matrix S = (gram / double(ns)).template cast<F>();
+    S.diagonal().array() += F(eps);
+    llt_.compute(S);
+    ok_ = llt_.info() == Eigen::Success;
+  }
   bool ok() const { return ok_; }
   Vec<T> apply(const Vec<T>& r) const { return llt_.solve(r.template cast<F>()).template cast<T>(); }
 
@@ -142,14 +149,19 @@ class DiagonalPreconditioner {
 };
 
 // Preconditioned CG for (A) x = b with A Hermitian positive definite, from x; returns the
-// iterations used and the final relative residual.
+// iterations used and the final relative residual (and, with `residual`, the residual
+// vector b - A x as CG updates it).
 template <class T, class Op, class Preconditioner>
 std::pair<int, double> conjugate_gradient(Op&& apply_a, const Vec<T>& b, const Preconditioner& M, double tol,
-                                          int max_iter, Vec<T>& x) {
+                                          int max_iter, Vec<T>& x, Vec<T>* residual = nullptr) {
   const double target = tol * b.norm();
   Vec<T> Ap, r, z, p;
-  apply_a(x, Ap);
-  r = b - Ap;
+  if (x.isZero(0)) {
+    r = b;  // a cold start needs no product (each is two passes over the samples' O)
+  } else {
+    apply_a(x, Ap);
+    r = b - Ap;
+  }
   z = M.apply(r);
   p = z;
   double rz = real_dot(r, z), rr = real_dot(r, r);
@@ -166,13 +178,24 @@ std::pair<int, double> conjugate_gradient(Op&& apply_a, const Vec<T>& b, const P
     rr = real_dot(r, r);
     ++it;
   }
+  if (residual) *residual = r;
   return {it, std::sqrt(rr) / b.norm()};
 }
 
 }  // namespace
 
 template <class T>
-SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSettings& st, const Vec<T>& x0) {
+void centre_gram(RowMatrix<T>& G) {
+  const Vec<T> r = G.rowwise().mean();
+  const T m = r.mean();
+  G.array().colwise() -= r.array();
+  G.array().rowwise() -= r.adjoint().array();
+  G.array() += m;
+}
+
+template <class T>
+SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSettings& st, const Vec<T>& x0,
+                   const SampleGram<T>& gram) {
   const long ns = Oc.rows(), np = Oc.cols();
   if (g.size() != np) throw std::invalid_argument("SR: the gradient does not match the log-derivatives");
   if (!(st.diag_shift > 0)) throw std::invalid_argument("SR needs a positive diagonal shift");
@@ -188,7 +211,8 @@ SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSettings& st
   if (solver == SrSolver::Kernel) {
     // Woodbury: (Oc^+ Oc / Ns + eps)^-1 g = (g - Oc^+ y) / eps with (Oc Oc^+ / Ns + eps) y = Oc g / Ns,
     // an N_s x N_s system: the cheap one when parameters outnumber samples.
-    const SinglePrecisionCholesky<T> M(Oc, st.diag_shift, st.threads, true);
+    const SinglePrecisionCholesky<T> M = gram ? SinglePrecisionCholesky<T>(gram(), ns, st.diag_shift)
+                                              : SinglePrecisionCholesky<T>(Oc, st.diag_shift, st.threads, true);
     if (M.ok()) {
       Vec<T> b(ns), y = Vec<T>::Zero(ns), w;
       for_blocks(ns, kRowBlock, st.threads, [&](long r0, long r1) {
@@ -196,15 +220,18 @@ SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Vec<T>& g, const SrSettings& st
       });
       b /= double(ns);
       auto kernel_op = [&](const Vec<T>& v, Vec<T>& out) { apply_shifted_kernel(Oc, v, st.diag_shift, st.threads, w, out); };
-      out.iterations = conjugate_gradient<T>(kernel_op, b, M, st.tol, st.max_iter, y).first;
+      Vec<T> ry;
+      out.iterations = conjugate_gradient<T>(kernel_op, b, M, st.tol, st.max_iter, y, &ry).first;
       Vec<T> Oy(np);
       for_blocks(np, kColBlock, st.threads, [&](long c0, long c1) {
         Oy.segment(c0, c1 - c0).noalias() = Oc.middleCols(c0, c1 - c0).adjoint() * y;
       });
       out.x = (g - Oy) / st.diag_shift;
-      Vec<T> check;
-      param_op(out.x, check);
-      out.residual = (check - g).norm() / g.norm();
+      // With x from y, (S + eps) x - g = Oc^dagger r_y / eps for the sample-space residual r_y:
+      // one pass over Oc instead of the two of applying S.
+      Vec<T> back;
+      multiply_adjoint(Oc, ry, st.threads, back);
+      out.residual = back.norm() / st.diag_shift / g.norm();
       out.method = "kernel";
       return out;
     }
@@ -268,9 +295,13 @@ template SrStep<std::complex<double>> solve_sr_chains(const RowMatrix<std::compl
                                                       const Vec<std::complex<double>>&,
                                                       const ChainGather<std::complex<double>>&);
 
-template SrStep<double> solve_sr(const RowMatrix<double>&, const Vec<double>&, const SrSettings&, const Vec<double>&);
+template SrStep<double> solve_sr(const RowMatrix<double>&, const Vec<double>&, const SrSettings&, const Vec<double>&,
+                                 const SampleGram<double>&);
 template SrStep<std::complex<double>> solve_sr(const RowMatrix<std::complex<double>>&,
                                                const Vec<std::complex<double>>&, const SrSettings&,
-                                               const Vec<std::complex<double>>&);
+                                               const Vec<std::complex<double>>&,
+                                               const SampleGram<std::complex<double>>&);
+template void centre_gram(RowMatrix<double>&);
+template void centre_gram(RowMatrix<std::complex<double>>&);
 
 }  // namespace physml::vmc

@@ -12,6 +12,7 @@
 //  - cg: the diagonal of S only, so no P x P or N_s x N_s matrix is ever formed.
 // Products run over fixed column/row blocks, so x does not depend on the thread count.
 #include <Eigen/Dense>
+#include <functional>
 #include <string>
 
 #include "vmc/chain_gather.hpp"
@@ -37,10 +38,22 @@ struct SrStep {
   double residual = 0; // |(S + eps I) x - g| / |g|
 };
 
+// The centred sample-space Gram matrix Oc Oc^dagger (unnormalised), from an ansatz that
+// builds it from the structure of its log-derivatives (Ansatz::log_derivative_gram); unset:
+// the kernel solver forms it from Oc.
+template <class T>
+using SampleGram = std::function<RowMatrix<T>()>;
+
 // Oc: centred log-derivatives, one row per sample. x0 (may be empty) starts CG.
 template <class T>
 SrStep<T> solve_sr(const RowMatrix<T>& Oc, const Eigen::Matrix<T, Eigen::Dynamic, 1>& g,
-                   const SrSettings& settings, const Eigen::Matrix<T, Eigen::Dynamic, 1>& x0);
+                   const SrSettings& settings, const Eigen::Matrix<T, Eigen::Dynamic, 1>& x0,
+                   const SampleGram<T>& gram = {});
+
+// G_xy - mean_x' G_x'y - mean_y' G_xy' + mean G: the Gram matrix of the rows' deviations from
+// their mean, from the Gram matrix of the rows (Hermitian).
+template <class T>
+void centre_gram(RowMatrix<T>& G);
 
 // The cg solver for samples spread over processes: Oc holds this process's chains
 // (rows_per_chain rows each) of n_samples in all, and every product S v is a sum of

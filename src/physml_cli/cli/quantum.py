@@ -54,6 +54,9 @@ class ExactSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     seed: int = opt.seed("Lanczos start vector (any integer).")
 
 
+_SYMMETRIC = ", ".join(e.name for e in registry.entries("ansatz") if e.can("symmetric"))
+
+
 @opt.command(cli, "vmc", run="physml_cli.commands.quantum:run_vmc")
 @dataclass(frozen=True)
 class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
@@ -61,10 +64,10 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     size: int = _size(20)
     ansatz: str = opt.option("rbm", registry.choice("ansatz"), registry.listing("ansatz") + ".")
     alpha: float = opt.option(1.0, params.Real(), "Hidden units per site (rbm; ffn's default "
-                                                  "width); feature maps (rbmsymm).")
+                                                  "width); feature maps (" + _SYMMETRIC + ").")
     symmetries: str | None = opt.option(
-        None, registry.choice("symmetry_group"), "The group a symmetric ansatz (" + ", ".join(
-            e.name for e in registry.entries("ansatz") if e.can("symmetric")) + ") shares its "
+        None, registry.choice("symmetry_group"), "The group a symmetric ansatz (" + _SYMMETRIC +
+        ") shares its "
         "weights over: " + registry.listing("symmetry_group") + " [translations].")
     parity: str | None = opt.option(
         None, params.OneOf(["+1", "-1"]), "Project the wave function (Marshall sign included) "
@@ -73,8 +76,10 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
         e.name for e in registry.entries("ansatz") if e.can("complex_parameters")) + ").",
         flags=("--complex",))
     architecture: str | None = opt.option(
-        None, None, "ffn layers, e.g. 'dense:40,tanh,dense:20,logcosh'; log psi = sum of "
-                    "outputs [dense:alpha*N,logcosh].")
+        None, None, "Network layers (ffn, ffnsymm), e.g. 'dense:40,tanh,dense:20,logcosh' or the "
+                    "translation-invariant CNN 'conv:4:3,logcosh'; log psi = sum of outputs "
+                    "(ffnsymm: their mean over the group) [dense:alpha*N,logcosh; ffnsymm: "
+                    "dense:alpha,logcosh].")
     init_scale: float = opt.option(0.01, params.Real(0), "Standard deviation of the random "
                                    "initial parameters (rbm, jastrow).")
     marshall: bool | None = opt.option(
@@ -94,10 +99,10 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     optimizer: str = opt.option("sr", registry.choice("vmc_optimizer"),
                                 registry.listing("vmc_optimizer") + ".")
     lr: float | None = opt.option(None, params.Real(0, low_open=True), "Learning rate "
-                                  "[0.05; rbmsymm: min(0.01, 3/|G|)].")
+                                  "[0.05; " + _SYMMETRIC + ": min(0.01, 3/|G|)].")
     diag_shift: float | None = opt.option(None, params.Real(0, low_open=True),
-                                          "SR: shift added to the diagonal of S [0.01; "
-                                          "rbmsymm: 0.1].")
+                                          "SR: shift added to the diagonal of S [0.01; " +
+                                          _SYMMETRIC + ": 0.1].")
     sr_solver: str = opt.option(
         "auto", registry.choice("sr_solver"), "SR: dense (Cholesky-preconditioned CG in "
         "parameter space), kernel (the same in sample space), cg (matrix-free) or auto (the "
@@ -117,6 +122,9 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
                               "R-hat, acceptance, ...), after writing and printing it.")
     measure_samples: int = opt.option(4096, params.Count(1),
                                       "Fresh samples for the final energy and observables.")
+    average: int = opt.option(0, params.Count(0, 1 << 20), "Measure with the parameters "
+                              "averaged over the last N iterations (Polyak averaging, which "
+                              "smooths the SR noise) [0: the last parameters].")
     output: str | None = opt.output(None, "HDF5 file for the run (needed by --resume).")
     resume: bool = opt.resume("Continue the run saved in --output.")
     plot: str | None = opt.plot("PNG of energy and variance per iteration.")

@@ -94,6 +94,9 @@ class VmcResult(Result):
                  f"{self.wall_s:.2f} s",
                  f"E = {m.energy:.8g} ± {m.energy_err:.2g}  (E/N = {m.energy / s.n_sites:.8g}), "
                  f"variance {m.variance:.3g}, acceptance {m.acceptance:.3f}, R-hat {m.rhat:.3f}"]
+        if m.averaged_over:
+            lines.append(f"measured with the parameters averaged over the last "
+                         f"{m.averaged_over} iterations")
         if self.exact is not None:
             lines.append(f"exact E0 = {self.exact:.10g} ({self.exact_method}); relative error "
                          f"{self.relative_error:.2e}")
@@ -122,6 +125,7 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
     else:
         run = vmc.new_run(s, threads, comm, schedule=schedule)
     start = int(run.driver.iteration)
+    vmc.average_over(run, opts.average)
     vmc.check_measurement(run, opts.measure_samples)
     outputs.check_plot(plot, opts.overwrite)
     exact_e, exact_method = vmc.exact_energy(s, threads) if root else (None, None)

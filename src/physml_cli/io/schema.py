@@ -433,7 +433,7 @@ def _vmc_dims(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _vmc_relations(c: validate.Checked) -> None:
-    for k in ("parameters", "previous/parameters"):
+    for k in ("parameters", "previous/parameters", "average/parameters"):
         if not c.attrs["complex_parameters"] and np.iscomplexobj(c.arrays.get(k, 0.0)):
             raise Bad(f"{k} are complex but complex_parameters is false")
     previous = [k for k in c.shapes if k.startswith("previous/")]
@@ -443,6 +443,18 @@ def _vmc_relations(c: validate.Checked) -> None:
         missing = {"previous/parameters", "previous/chains"} - set(previous)
         if missing:
             raise Bad(f"dataset {sorted(missing)[0]} is missing")
+    averaged = [k for k in ("average/parameters", "average/iterations") if k in c.shapes]
+    if averaged:
+        if len(averaged) == 1:
+            other = {"average/parameters", "average/iterations"} - set(averaged)
+            raise Bad(f"dataset {other.pop()} is missing")
+        rows = c.shapes["average/parameters"][0]
+        if c.shapes["average/iterations"] != (rows,):
+            raise Bad(f"average/iterations has shape {c.shapes['average/iterations']}, not ({rows},)")
+        done = c.arrays.get("average/iterations")
+        if done is not None and len(done) and (np.any(np.diff(done) <= 0) or done[0] < 1
+                                                or done[-1] > c.attrs["iterations"]):
+            raise Bad("average/iterations are not increasing iterations of the run")
 
 
 _VMC_HISTORY = ("energy", "energy_err", "variance", "acceptance", "rhat", "cg_iterations", "wall_s")
@@ -478,7 +490,10 @@ VMC_SCHEMA = Schema(
           Data("previous/parameters", "complex", ("n_params",), "finite", required=False),
           Data("previous/chains", "int8", ("chains", "n_sites"), "pm1", required=False),
           *(Data("previous/" + k, "complex", [("n_params",), (0,)], "finite", required=False)
-            for k in ("adam_m", "adam_v", "sr_x"))),
+            for k in ("adam_m", "adam_v", "sr_x")),
+          # the parameters after each of the last --average iterations
+          Data("average/parameters", "complex", ("?", "n_params"), "finite", required=False),
+          Data("average/iterations", "int", ("?",), required=False)),
     dims=lambda a: {"iterations": a["iterations"], "n_params": a["n_params"],
                     "chains": a["chains"], "n_sites": a["n_sites"], **_vmc_dims(a)},
     relations=_vmc_relations, checksum=True)

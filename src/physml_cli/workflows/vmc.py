@@ -148,11 +148,7 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
     elif marshall and not two_colours:
         raise PhysmlError(f"--marshall needs a bipartite lattice; the {lattice} with L={size} "
                           "is not")
-    n = exact.n_sites(lattice, size)
-    if ansatz == "ffn":
-        architecture = architecture or f"dense:{max(1, round(alpha * n))},logcosh"
-    elif architecture:
-        raise PhysmlError("--architecture is for --ansatz ffn")
+    architecture = default_architecture(wave, architecture, alpha, exact.n_sites(lattice, size))
     return Settings(hamiltonian=hamiltonian, lattice=lattice, size=size, J=J, h=h, delta=delta,
                     J2=J2, open_boundaries=open_boundaries, ansatz=ansatz, alpha=alpha,
                     symmetries=symmetries, parity=flip_parity, complex_parameters=complex_parameters, architecture=architecture or "",
@@ -160,6 +156,20 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
                     chains=chains, samples=samples, discard=discard, sweep_size=sweep_size,
                     optimizer=optimizer, lr=lr, diag_shift=diag_shift, sr_solver=sr_solver,
                     cg_tol=cg_tol, seed=seed)
+
+
+def default_architecture(wave: registry.Entry, architecture: str | None, alpha: float,
+                         n: int) -> str | None:
+    """The layers of a network ansatz: as given, or one logcosh layer of alpha N units (alpha
+    per group element for a symmetric one, like rbmsymm's feature maps)."""
+    if not wave.parameter("architecture"):
+        if architecture:
+            able = [e.name for e in registry.entries("ansatz") if e.parameter("architecture")]
+            raise PhysmlError(f"--architecture is for the network ansaetze ({registry.spelled(able)})")
+        return architecture
+    if architecture:
+        return architecture
+    return f"dense:{max(1, round(alpha if wave.can('symmetric') else alpha * n))},logcosh"
 
 
 def check_symmetries(wave: registry.Entry, symmetries: str | None, lattice: str, size: int,
@@ -188,27 +198,46 @@ def group_size(s: Settings) -> int:
     return len(_engine.Lattice(s.lattice, s.size, s.open_boundaries).symmetry_group(s.symmetries))
 
 
+def layer_widths(architecture: str, n: int) -> int:
+    """Values per input row that a network's layers hold (dense:U holds U, conv:C:K holds C per
+    site, an activation as many as its input), input included."""
+    total = width = n
+    for layer in architecture.split(","):
+        kind, *args = layer.strip().split(":")
+        if kind == "dense" and args:
+            width = int(args[0])
+        elif kind == "conv" and args:
+            width = int(args[0]) * n
+        total += width
+    return total
+
+
 # The measurement hands each chain's sample count to the engine as a C int.
 MAX_SAMPLES_PER_CHAIN = 2 ** 31 - 1
 
 
-def estimate(s: Settings, n_params: int, measure_samples: int = 0) -> float:
+def estimate(s: Settings, n_params: int, measure_samples: int = 0, average: int = 0) -> float:
     """Bytes a run with these settings needs at its peak: an optimisation step (local energies
     and log-derivatives of every sample, the SR solver's Gram matrix of the smaller of
     parameters and samples, in single precision) or the final measurement (every sample's
     configuration kept for the observables), whichever is larger, plus the parameters and
-    optimiser state and every chain's walker."""
+    optimiser state, the last `average` parameter vectors (twice: kept and saved) and every
+    chain's walker."""
     scalar = 16 if s.complex_parameters else 8
     n = s.n_sites
     ns = s.chains * s.samples_per_chain
     walkers = s.chains * (n + 64 + (n_params // max(n, 1) + n) * scalar)
     if s.parity:
         walkers *= 2  # a walker at s and one at -s
-    if registry.entry("ansatz", s.ansatz).can("symmetric"):
+    if s.ansatz == "rbmsymm":
         hidden = round(s.alpha) * group_size(s)
         # the untied RBM's W, cosh 2W and sinh 2W once, and its tables in every walker
         walkers += 3 * hidden * n * scalar + s.chains * 4 * hidden * scalar
-    state = 6 * n_params * scalar          # parameters, gradient, update, Adam moments, SR x
+    elif s.architecture:
+        # a network's tape for one local energy: every flip's |G| images through every layer
+        images = 3 * n * (group_size(s) if s.ansatz == "ffnsymm" else 1)
+        walkers += min(s.chains, _engine.thread_limit()) * images * layer_widths(s.architecture, n) * 8 * 2
+    state = (6 + 2 * average) * n_params * scalar  # parameters, gradient, update, Adam, SR x
     step = ns * (n_params + 1) * scalar    # O and the local energies
     if s.optimizer == "sr":
         solver = s.sr_solver if s.sr_solver != "auto" else _engine.sr_auto_solver(ns, n_params)
@@ -223,7 +252,7 @@ def estimate(s: Settings, n_params: int, measure_samples: int = 0) -> float:
     return walkers + state + max(step, measure)
 
 
-def check_memory(s: Settings, n_params: int, measure_samples: int = 0) -> None:
+def check_memory(s: Settings, n_params: int, measure_samples: int = 0, average: int = 0) -> None:
     """A one-line PhysmlError where the run would not fit in memory (before it allocates)."""
     if measure_samples and math.ceil(measure_samples / s.chains) > MAX_SAMPLES_PER_CHAIN:
         raise PhysmlError(f"--measure-samples {measure_samples}: at most "
@@ -234,7 +263,9 @@ def check_memory(s: Settings, n_params: int, measure_samples: int = 0) -> None:
             f"{n_params:,} parameters")
     if measure_samples:
         what += f" ({measure_samples:,} measured)"
-    resources.check_memory(estimate(s, n_params, measure_samples), what)
+    if average:
+        what += f" (the last {average:,} averaged)"
+    resources.check_memory(estimate(s, n_params, measure_samples, average), what)
 
 
 def make_driver(s: Settings, threads: int, chain_ids: list[int] | None = None) -> Any:
@@ -302,7 +333,9 @@ class Run:
     `recoveries` counts the divergences recovered from (they set lr and diag_shift with the
     schedule, workflows/vmc_schedule.py), `events` says what happened at each, `previous` is
     the state before the last iteration (where a divergence found by the next one goes back
-    to) and `stopped` is set when recovering was given up."""
+    to) and `stopped` is set when recovering was given up. `window` holds (iteration,
+    parameters) after each of the last `average` iterations, whose mean the final estimate
+    uses when `average` is set."""
     settings: Settings
     driver: Any
     history: dict[str, list[float]]
@@ -314,6 +347,8 @@ class Run:
     events: list[str] = field(default_factory=list)
     previous: Snapshot | None = None
     stopped: bool = False
+    average: int = 0
+    window: list[tuple[int, np.ndarray]] = field(default_factory=list)
 
     @property
     def chain_ids(self) -> list[int]:
@@ -373,7 +408,25 @@ def new_run(s: Settings, threads: int, comm: Any = None,
 def check_measurement(run: Run, measure_samples: int) -> None:
     """Call before iterating (after new_run or restore): refuses a final measurement that would
     not fit in memory now, rather than after the optimisation."""
-    check_memory(run.settings, int(run.driver.n_params), measure_samples)
+    check_memory(run.settings, int(run.driver.n_params), measure_samples, run.average)
+
+
+def average_over(run: Run, iterations: int) -> None:
+    """Makes the final estimate use the mean parameters of the last `iterations` iterations
+    (0: the last parameters). A resumed run keeps the ones its file saved."""
+    run.average = iterations
+    run.window = run.window[-iterations:] if iterations else []
+
+
+def averaged_parameters(run: Run) -> np.ndarray | None:
+    """The mean of the parameters in the window (None without averaging). Summed in
+    iteration order, so that the mean is the same number on every rank and after --resume."""
+    if not run.average or not run.window:
+        return None
+    total = np.zeros_like(run.window[0][1])
+    for _, p in run.window:
+        total = total + p
+    return total / len(run.window)
 
 
 def _chain_gather(comm: Any, ids: list[int], chains: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -422,6 +475,9 @@ def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: A
         for k in HISTORY:
             run.history[k] = list(np.asarray(arrays[k], dtype=float))
         run.recoveries = int(attrs.get("recoveries", 0))
+        if AVERAGE + "parameters" in arrays:
+            run.window = list(zip((int(k) for k in arrays[AVERAGE + "iterations"]),
+                                  np.asarray(arrays[AVERAGE + "parameters"])))
         run.events = [str(e) for e in attrs.get("divergences", [])]
         if PREVIOUS + "parameters" in arrays and d.iteration > 0:
             run.previous = Snapshot(
@@ -440,6 +496,9 @@ def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: A
 # Where a file keeps the state before its last iteration (a divergence found by the next
 # iteration, after --resume, goes back there as it would have without the interruption).
 PREVIOUS = "previous/"
+# Where a file keeps the parameters the final estimate averaged (and a resumed run goes on
+# averaging).
+AVERAGE = "average/"
 
 
 def saved_state(run: Run) -> dict[str, np.ndarray]:
@@ -457,6 +516,9 @@ def saved_state(run: Run) -> dict[str, np.ndarray]:
                     PREVIOUS + "adam_m": p.optimizer_state[0],
                     PREVIOUS + "adam_v": p.optimizer_state[1],
                     PREVIOUS + "sr_x": p.optimizer_state[2]})
+    if run.window:
+        out.update({AVERAGE + "parameters": np.stack([w for _, w in run.window]),
+                    AVERAGE + "iterations": np.array([k for k, _ in run.window], np.int64)})
     return out
 
 
@@ -504,6 +566,9 @@ def iterate(run: Run, iterations: int, stop: Callable[[], bool],
         for k in HISTORY:
             run.history[k].append(float(st[k]))
         run.previous = before
+        if run.average:
+            run.window.append((int(d.iteration), np.asarray(d.parameters)))
+            del run.window[:-run.average]
         on_step(st)
     run.wall_before += time.perf_counter() - t0
     return max(0, int(d.iteration) - start)
@@ -556,6 +621,7 @@ def _go_back(run: Run, snap: Snapshot) -> None:
     for k in HISTORY:
         del run.history[k][snap.iteration:]
     run.previous = None  # the state before `snap` was not kept
+    run.window = [w for w in run.window if w[0] <= snap.iteration]
 
 
 def _step(run: Run) -> dict[str, Any]:
@@ -596,14 +662,18 @@ class Measurement:
     energy_imag: float | None = None
     sx: float | None = None
     sx_err: float | None = None
+    averaged_over: int | None = None  # iterations whose mean parameters were measured
 
 
 def measure(run: Run, samples: int) -> Measurement | None:
-    """Energy and observables from fresh samples with the final parameters. Under MPI,
-    rank 0 measures all chains (it returns None elsewhere)."""
+    """Energy and observables from fresh samples with the final parameters (their mean over
+    the window, with averaging). Under MPI, rank 0 measures all chains (it returns None
+    elsewhere). The optimiser's own parameters are left in place for --resume."""
     per_chain = max(2, math.ceil(samples / run.settings.chains))
-    check_memory(run.settings, int(run.driver.n_params), per_chain * run.settings.chains)
+    check_memory(run.settings, int(run.driver.n_params), per_chain * run.settings.chains,
+                 run.average)
     driver = run.driver
+    mean = averaged_parameters(run)
     if run.comm is not None:
         configs = run.all_configs()
         if run.comm.Get_rank() != 0:
@@ -612,11 +682,17 @@ def measure(run: Run, samples: int) -> Measurement | None:
         driver.parameters = run.driver.parameters
         driver.configs = configs
         driver.iteration = run.driver.iteration
+    kept = driver.parameters
+    if mean is not None:
+        driver.parameters = mean
     try:
         m = driver.measure(per_chain)
     except MemoryError as exc:
         raise PhysmlError(f"the final measurement of {per_chain * run.settings.chains:,} samples: "
                           f"{exc}") from None
+    finally:
+        if mean is not None:
+            driver.parameters = kept
     tfim = run.settings.hamiltonian == "tfim"
     return Measurement(
         energy=m["energy"]["mean"], energy_err=m["energy"]["error"],
@@ -626,4 +702,5 @@ def measure(run: Run, samples: int) -> Measurement | None:
         m_abs_err=m["m_abs"]["error"], m2=m["m2"]["mean"], m2_err=m["m2"]["error"],
         zz=list(m["zz"]),
         energy_imag=m["energy_imag"] if run.settings.complex_parameters else None,
-        sx=m["sx"]["mean"] if tfim else None, sx_err=m["sx"]["error"] if tfim else None)
+        sx=m["sx"]["mean"] if tfim else None, sx_err=m["sx"]["error"] if tfim else None,
+        averaged_over=len(run.window) if mean is not None else None)
