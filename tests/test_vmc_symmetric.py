@@ -37,15 +37,19 @@ def test_groups_come_from_the_lattice():
 def test_log_psi_is_invariant_under_every_group_element(cls, lattice, L, group):
     d = cls("heisenberg", lattice, L, ansatz="rbmsymm", alpha=2, init_scale=0.3, seed=4,
             symmetries=group)
-    lat = E.Lattice(lattice, L)
+    assert d.n_params == 1 + 2 + 2 * E.Lattice(lattice, L).n_sites
+    assert_invariant(d, E.Lattice(lattice, L), group)
+
+
+def assert_invariant(d, lat, group):
+    """log psi equal to 1e-12 under every element of the group, and changed by a permutation
+    outside it (two sites swapped)."""
     n = lat.n_sites
-    assert d.n_params == 1 + 2 + 2 * n
     cfg = np.random.default_rng(1).choice(np.array([-1, 1], np.int8), size=(6, n))
     ref = np.array(d.log_psi(cfg))
     for g in lat.symmetry_group(group):
         moved = np.array(d.log_psi(np.ascontiguousarray(cfg[:, g])))
         np.testing.assert_allclose(moved, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
-    # a permutation outside the group changes it
     swap = np.arange(n)
     swap[[0, 1]] = swap[[1, 0]]
     assert np.abs(np.array(d.log_psi(np.ascontiguousarray(cfg[:, swap]))) - ref).max() > 1e-6

@@ -56,6 +56,32 @@ Var matmul(Tape<S>& t, Var x, Var W) {
 }
 
 template <class S>
+Var masked_matmul(Tape<S>& t, Var x, Var W, const Matrix<S>& mask) {
+  const Matrix<S>& X = t.value(x);
+  check_same_shape(t.value(W), mask, "masked_matmul");
+  if (X.cols() != mask.rows()) throw std::invalid_argument("masked_matmul: inner dimensions differ");
+  auto M = std::make_shared<Matrix<S>>(t.value(W).cwiseProduct(mask));
+  Matrix<S> y(X.rows(), M->cols());
+  parallel_blocks(X.rows(), double(X.cols()) * double(M->cols()), t.threads(), [&](long b, long e) {
+    y.middleRows(b, e - b).noalias() = X.middleRows(b, e - b) * *M;
+  });
+  const bool needs = t.needs_grad(x) || t.needs_grad(W);
+  const Matrix<S>* m = &mask;
+  return t.record(std::move(y), needs, [x, W, M, m](Tape<S>& t, Var, const Matrix<S>& dy) {
+    const Matrix<S>& X = t.value(x);
+    if (Matrix<S>* dx = t.gradient(x))
+      parallel_blocks(dy.rows(), double(dy.cols()) * double(M->rows()), t.threads(), [&](long b, long e) {
+        dx->middleRows(b, e - b).noalias() += dy.middleRows(b, e - b) * M->transpose();
+      });
+    if (Matrix<S>* dW = t.gradient(W))
+      parallel_blocks(M->rows(), double(X.rows()) * double(dy.cols()), t.threads(), [&](long b, long e) {
+        dW->middleRows(b, e - b).noalias() +=
+            (X.middleCols(b, e - b).transpose() * dy).cwiseProduct(m->middleRows(b, e - b));
+      });
+  });
+}
+
+template <class S>
 Var add_bias(Tape<S>& t, Var x, Var b) {
   const Matrix<S>& X = t.value(x);
   const Matrix<S>& B = t.value(b);
@@ -69,24 +95,31 @@ Var add_bias(Tape<S>& t, Var x, Var b) {
 }
 
 template <class S>
+void apply_activation(Activation a, const Eigen::Ref<const Matrix<S>>& x, Eigen::Ref<Matrix<S>> y) {
+  const auto in = x.array();
+  auto out = y.array();
+  switch (a) {
+    case Activation::Relu: out = in.max(S(0)); break;
+    // through one exponential, which Eigen vectorises (its tanh is a scalar libm call for
+    // double, and cost more than the products of a MADE layer)
+    case Activation::Tanh: out = S(1) - S(2) / ((S(2) * in).exp() + S(1)); break;
+    case Activation::Sigmoid: out = (S(1) + (-in).exp()).inverse(); break;
+    case Activation::Softplus: out = in.max(S(0)) + (-in.abs()).exp().log1p(); break;
+    case Activation::LogCosh:
+      out = in.abs() + (S(-2) * in.abs()).exp().log1p() - S(0.69314718055994530942);
+      break;
+    case Activation::Identity: out = in; break;
+  }
+}
+
+template <class S>
 Var activate(Tape<S>& t, Var x, Activation a) {
   if (a == Activation::Identity) return x;
   const Matrix<S>& X = t.value(x);
   Matrix<S> y(X.rows(), X.cols());
   // Eigen's vectorised exp/tanh/log1p: scalar libm calls would cost as much as the GEMMs.
   parallel_blocks(X.rows(), 20.0 * double(X.cols()), t.threads(), [&](long b, long e) {
-    const auto in = X.middleRows(b, e - b).array();
-    auto out = y.middleRows(b, e - b).array();
-    switch (a) {
-      case Activation::Relu: out = in.max(S(0)); break;
-      case Activation::Tanh: out = in.tanh(); break;
-      case Activation::Sigmoid: out = (S(1) + (-in).exp()).inverse(); break;
-      case Activation::Softplus: out = in.max(S(0)) + (-in.abs()).exp().log1p(); break;
-      case Activation::LogCosh:
-        out = in.abs() + (S(-2) * in.abs()).exp().log1p() - S(0.69314718055994530942);
-        break;
-      case Activation::Identity: break;
-    }
+    apply_activation<S>(a, X.middleRows(b, e - b), y.middleRows(b, e - b));
   });
   return t.record(std::move(y), t.needs_grad(x), [x, a](Tape<S>& t, Var self, const Matrix<S>& dy) {
     Matrix<S>* dx = t.gradient(x);
@@ -103,7 +136,7 @@ Var activate(Tape<S>& t, Var x, Activation a) {
         case Activation::Tanh: d += g * (S(1) - out.square()); break;
         case Activation::Sigmoid: d += g * out * (S(1) - out); break;
         case Activation::Softplus: d += g * (S(1) + (-in).exp()).inverse(); break;
-        case Activation::LogCosh: d += g * in.tanh(); break;
+        case Activation::LogCosh: d += g * (S(1) - S(2) / ((S(2) * in).exp() + S(1))); break;
         case Activation::Identity: break;
       }
     });
@@ -281,6 +314,52 @@ Var mean_squared_error(Tape<S>& t, Var prediction, const Matrix<S>& target) {
 }
 
 template <class S>
+Var bernoulli_log_prob(Tape<S>& t, Var logits, const Matrix<S>& spins) {
+  const Matrix<S>& Z = t.value(logits);
+  check_same_shape(Z, spins, "bernoulli_log_prob");
+  // log sigmoid(x) = min(x, 0) - log1p(exp(-|x|)) for x = s z, in Eigen's vectorised exp and
+  // log1p (a scalar loop costs more than the network's products)
+  auto e = std::make_shared<Matrix<S>>(Z.rows(), Z.cols());  // exp(-|s z|), for the backward
+  Matrix<S> y(Z.rows(), 1);
+  parallel_blocks(Z.rows(), 20.0 * double(Z.cols()), t.threads(), [&](long b, long end) {
+    const auto x = (spins.middleRows(b, end - b).array() * Z.middleRows(b, end - b).array()).eval();
+    auto ex = e->middleRows(b, end - b).array();
+    ex = (-x.abs()).exp();
+    y.middleRows(b, end - b) = (x.min(S(0)) - ex.log1p()).matrix().rowwise().sum();
+  });
+  const Matrix<S>* s = &spins;
+  return t.record(std::move(y), t.needs_grad(logits), [logits, s, e](Tape<S>& t, Var, const Matrix<S>& dy) {
+    const Matrix<S>& Z = t.value(logits);
+    // d/dz log sigmoid(s z) = s sigmoid(-s z); sigmoid(-x) = e/(1+e) for x >= 0, 1/(1+e) else
+    Matrix<S> d(Z.rows(), Z.cols());
+    parallel_blocks(Z.rows(), 20.0 * double(Z.cols()), t.threads(), [&](long b, long end) {
+      const auto sp = s->middleRows(b, end - b).array();
+      const auto x = (sp * Z.middleRows(b, end - b).array()).eval();
+      const auto ex = e->middleRows(b, end - b).array();
+      const auto sig = (x >= S(0)).select(ex / (S(1) + ex), S(1) / (S(1) + ex));
+      d.middleRows(b, end - b) = (sp * sig).matrix();
+      d.middleRows(b, end - b).array().colwise() *= dy.middleRows(b, end - b).col(0).array();
+    });
+    t.accumulate(logits, d);
+  });
+}
+
+template <class S>
+Var weighted_sum(Tape<S>& t, Var x, const std::vector<S>& weights) {
+  const Matrix<S>& X = t.value(x);
+  if (X.cols() != 1 || long(weights.size()) != X.rows())
+    throw std::invalid_argument("weighted_sum needs a column and one weight per row");
+  Matrix<S> y(1, 1);
+  y(0, 0) = 0;
+  for (long r = 0; r < X.rows(); ++r) y(0, 0) += weights[size_t(r)] * X(r, 0);
+  return t.record(std::move(y), t.needs_grad(x), [x, weights](Tape<S>& t, Var, const Matrix<S>& dy) {
+    Matrix<S> d(long(weights.size()), 1);
+    for (size_t r = 0; r < weights.size(); ++r) d(long(r), 0) = weights[r] * dy(0, 0);
+    t.accumulate(x, d);
+  });
+}
+
+template <class S>
 Var l2_penalty(Tape<S>& t, Var w) {
   Matrix<S> y(1, 1);
   y(0, 0) = S(0.5) * t.value(w).squaredNorm();
@@ -300,8 +379,12 @@ Var l1_penalty(Tape<S>& t, Var w) {
 
 #define PHYSML_INSTANTIATE(S)                                                                  \
   template Var matmul<S>(Tape<S>&, Var, Var);                                                  \
+  template Var masked_matmul<S>(Tape<S>&, Var, Var, const Matrix<S>&);                         \
+  template Var bernoulli_log_prob<S>(Tape<S>&, Var, const Matrix<S>&);                         \
+  template Var weighted_sum<S>(Tape<S>&, Var, const std::vector<S>&);                          \
   template Var add_bias<S>(Tape<S>&, Var, Var);                                                \
   template Var activate<S>(Tape<S>&, Var, Activation);                                         \
+  template void apply_activation<S>(Activation, const Eigen::Ref<const Matrix<S>>&, Eigen::Ref<Matrix<S>>); \
   template Var conv2d_periodic<S>(Tape<S>&, Var, Var, Var, int, int, int);                     \
   template Var dropout<S>(Tape<S>&, Var, double, uint64_t, uint64_t);                          \
   template Var add<S>(Tape<S>&, Var, Var);                                                     \

@@ -172,6 +172,7 @@ void bind_mc(py::module_& m) {
           d["c"] = to_array(x.c, {n});
           d["chi"] = to_array(x.chi, {n});
           d["binder"] = to_array(x.binder, {n});
+          d["f"] = to_array(x.f, {n});
           return d;
         },
         py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0, py::arg("h") = 0.0,

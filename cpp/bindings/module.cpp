@@ -116,4 +116,5 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   bind_autodiff(m);
   bind_quantum(m);
   bind_vmc(m);
+  bind_variational(m);
 }

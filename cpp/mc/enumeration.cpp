@@ -69,6 +69,7 @@ ExactThermo exact_enumeration(const Lattice& lat, const Model& model,
       sm4 += w * m * m * m * m;
     }
     const double eav = se / z, e2 = se2 / z, mabs = sma / z, m2 = sm2 / z, m4 = sm4 / z;
+    out.f.push_back((emin - T * std::log(z)) / N);
     out.e.push_back(eav / N);
     out.c.push_back(beta * beta * (e2 - eav * eav) / N);
     out.m_abs.push_back(mabs);

@@ -10,6 +10,7 @@ namespace physml {
 
 struct ExactThermo {
   std::vector<double> e, m_abs, m2, m4, c, chi, binder;  // per temperature, per site
+  std::vector<double> f;  // free energy per site, -T log Z / N
 };
 
 // Refuses more than 2^26 configurations.

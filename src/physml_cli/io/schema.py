@@ -32,7 +32,8 @@ RECALL = "physml.recall/1"
 PREDICTIONS = "physml.predictions/1"
 EXACT = "physml.exact/1"
 VMC = "physml.vmc/1"
-KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT, VMC)
+VARIATIONAL = "physml.variational/1"
+KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT, VMC, VARIATIONAL)
 
 # Staggered-magnetization summaries (Ising on bipartite lattices), named after the
 # fields of the magnetization analysis they are computed like.
@@ -255,6 +256,14 @@ def write_vmc(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
     """Output of ``physml vmc``: settings and results as attributes; per-iteration history,
     parameters, chain states and optimiser state (all --resume needs), observables."""
     _write_arrays(path, VMC, attrs, arrays, command_line, sealed=True)  # --resume verifies it
+
+
+def write_variational(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+                      command_line: str) -> None:
+    """Output of ``physml variational``: settings as attributes, one row per finished
+    temperature under results/, the network's parameters and Adam moments (adam/), and while
+    temperatures remain the current one's step and history (history/), for --resume."""
+    _write_arrays(path, VARIATIONAL, attrs, arrays, command_line, sealed=True)
 
 
 # Reading. One table per file kind says what a sound file holds (validate.py explains the
@@ -499,6 +508,73 @@ VMC_SCHEMA = Schema(
     relations=_vmc_relations, checksum=True)
 
 
+def _made_params(n: int, depth: int, width: int) -> int:
+    """Weights and biases of the engine's MADE (autoregressive/made.hpp), masked ones included."""
+    hidden = n * width
+    if depth == 1:
+        return n * n + n
+    return (n * hidden + hidden) + (depth - 2) * (hidden * hidden + hidden) + hidden * n + n
+
+
+def _variational_dims(a: dict[str, Any]) -> dict[str, Any]:
+    if a["model"] == "sk":
+        n = int(a["size"])
+    else:
+        try:
+            n = _engine.Lattice(a["lattice"], int(a["size"]), bool(a["open_boundaries"])).n_sites
+        except ValueError as exc:
+            raise Bad(f"lattice {a['lattice']!r} with size {a['size']}: {exc}") from None
+    if len(a["temperatures"]) < 1:
+        raise Bad("temperatures is empty")
+    if not 0 <= a["current"] <= len(a["temperatures"]):
+        raise Bad(f"current is {a['current']} but there are {len(a['temperatures'])} temperatures")
+    if bool(a["complete"]) != (a["current"] == len(a["temperatures"])):
+        raise Bad("complete does not match the temperatures done")
+    return {"n_T": len(a["temperatures"]), "done": int(a["current"]),
+            "n_params": _made_params(n, int(a["depth"]), int(a["width"]))}
+
+
+def _variational_relations(c: validate.Checked) -> None:
+    a = c.attrs
+    if a["method"] == "van":
+        missing = {"parameters", "adam/first_moment", "adam/second_moment"} - set(c.shapes)
+        if missing and (a["current"] > 0 or "iteration" in a):
+            raise Bad(f"dataset {sorted(missing)[0]} is missing")
+    if not a["complete"] and a["method"] == "van":
+        if "iteration" not in a:
+            raise Bad("an unfinished run without its iteration")
+        if not 0 <= a["iteration"] <= a["steps"]:
+            raise Bad(f"iteration {a['iteration']} is outside 0..{a['steps']}")
+        lengths = {c.shapes.get("history/" + k, (None,))[0] for k in _VARIATIONAL_HISTORY}
+        if lengths != {a["iteration"]}:
+            raise Bad(f"the history does not hold {a['iteration']} steps")
+
+
+_VARIATIONAL_HISTORY = ("F", "F_err", "E", "S", "beta", "gradient_norm")
+_VARIATIONAL_RESULTS = ("T", "F", "F_err", "E", "E_err", "S", "m_abs", "m_abs_err", "C", "F_is",
+                        "F_is_err", "E_is", "E_is_err", "C_is", "ess", "samples", "F_exact",
+                        "E_exact", "rel_err", "steps", "wall_s")
+VARIATIONAL_SCHEMA = Schema(
+    VARIATIONAL,
+    attrs=(Attr("model", "str"), Attr("lattice", "str"), Attr("method", "str"),
+           Attr("activation", "str"),
+           *(Attr(k, "real") for k in ("J", "h", "lr", "clip", "anneal", "wall_s")),
+           *(Attr(k, "bool") for k in ("open_boundaries", "z2", "complete")),
+           Attr("size", _INT, range=(1, None)), Attr("couplings_seed", _INT),
+           Attr("depth", _INT, range=(1, None)), Attr("width", _INT, range=(1, None)),
+           Attr("batch", _INT, range=(2, None)), Attr("steps", _INT, range=(0, None)),
+           Attr("measure_samples", _INT, range=(2, None)), Attr("seed", _INT),
+           Attr("current", _INT, range=(0, None)), Attr("temperatures", "reals"),
+           Attr("exact_methods", "strs"),
+           Attr("iteration", _INT, required=False, range=(0, None))),
+    data=(*(Data("results/" + k, "float", ("done",)) for k in _VARIATIONAL_RESULTS),
+          Data("parameters", "float", ("n_params",), "finite", required=False),
+          Data("adam/first_moment", "float", ("n_params",), "finite", required=False),
+          Data("adam/second_moment", "float", ("n_params",), "finite", required=False),
+          *(Data("history/" + k, "float", ("?",), required=False) for k in _VARIATIONAL_HISTORY)),
+    dims=_variational_dims, relations=_variational_relations, checksum=True)
+
+
 def _mlp_dims(a: dict[str, Any]) -> dict[str, Any]:
     shape = tuple(a["input_shape"])
     if len(shape) != 3 or min(shape) < 1:
@@ -594,7 +670,8 @@ ARRAYS_SCHEMA = Schema("arrays", data=(Data("X", "number", None, "finite"),
                                        Data("y", "number", None, "finite", False)))
 
 SCHEMAS = {s.kind: s for s in (SIMULATION_SCHEMA, CHECKPOINT_SCHEMA, MODEL_SCHEMA, RECALL_SCHEMA,
-                               PREDICTIONS_SCHEMA, EXACT_SCHEMA, VMC_SCHEMA)}
+                               PREDICTIONS_SCHEMA, EXACT_SCHEMA, VMC_SCHEMA,
+                               VARIATIONAL_SCHEMA)}
 
 
 def _checked(path: str, expect: str | None = None, load: Any = True, need: tuple[str, ...] = (),
@@ -719,6 +796,11 @@ def _read_arrays(path: str, kind: str, verify: bool = False) -> dict[str, Any]:
 
 def read_model(path: str) -> dict[str, Any]:
     return _read_arrays(path, MODEL)
+
+
+def read_variational(path: str) -> dict[str, Any]:
+    """A variational run (checksum verified)."""
+    return _read_arrays(path, VARIATIONAL, verify=True)
 
 
 def read_vmc(path: str) -> dict[str, Any]:

@@ -95,6 +95,38 @@ def vmc_convergence(history: dict, exact: float | None, path: str) -> None:
     _save(fig, path)
 
 
+def variational_free_energy(results: list, history: dict, path: str) -> None:
+    """F_q (and the importance-sampled F) against T, less the exact F where known; and the
+    last temperature's training curve."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
+    T = np.array([r.T for r in results])
+    exact = np.array([np.nan if r.F_exact is None else r.F_exact for r in results])
+    known = np.isfinite(exact).all()
+    ref = exact if known else 0.0
+    F = np.array([r.F for r in results]) - ref
+    axes[0].errorbar(T, F, yerr=[r.F_err for r in results], fmt="o-", label="F_q (bound)")
+    if all(r.F_is is not None for r in results):
+        axes[0].errorbar(T, np.array([r.F_is for r in results]) - ref,
+                         yerr=[r.F_is_err for r in results], fmt="s--", label="importance-sampled")
+    axes[0].axhline(0, color="k", lw=0.8) if known else None
+    axes[0].set_xlabel("T")
+    axes[0].set_ylabel("F/N - exact" if known else "F/N")
+    axes[0].legend()
+    if history.get("F"):
+        f = np.asarray(history["F"])
+        axes[1].plot(np.arange(1, len(f) + 1), f - (exact[-1] if known else 0.0), lw=0.8)
+        axes[1].set_xlabel("step")
+        axes[1].set_ylabel("batch F_q/N" + (" - exact" if known else ""))
+        if known:
+            axes[1].set_yscale("symlog", linthresh=1e-4)
+    _save(fig, path)
+
+
 def transition_panels(results: dict, exact: float | None, nu: float, path: str) -> None:
     """One panel per method (its curves per size and the temperature read off them), and one
     with the finite-size extrapolations T(L) = T_c + a L^(-1/nu)."""

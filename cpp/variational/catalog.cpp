@@ -1,0 +1,20 @@
+// The names `physml variational` answers to: its systems and its methods, registered here
+// (cpp/registry/) so that the CLI's choices, help and errors read them.
+#include "registry/registry.hpp"
+
+namespace physml::variational {
+
+enum class SystemKind { Ising, SherringtonKirkpatrick };
+enum class Method { MeanField, Van };
+
+static const bool systems = registry::add_values<SystemKind>("variational_model", {
+    {"ising", "Ising model on a lattice (--lattice, --J, --h)", SystemKind::Ising},
+    {"sk", "Sherrington-Kirkpatrick glass, J_ij ~ N(0, 1/N) from --couplings-seed", SystemKind::SherringtonKirkpatrick},
+});
+
+static const bool methods = registry::add_values<Method>("variational_method", {
+    {"mean-field", "naive mean field, one magnetization for every site", Method::MeanField},
+    {"van", "variational autoregressive network (MADE), REINFORCE (Wu, Wang & Zhang 2019)", Method::Van},
+});
+
+}  // namespace physml::variational

@@ -1,0 +1,96 @@
+"""``physml variational`` once arguments are valid: minimise, measure, save, report."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from physml_cli import _engine
+from physml_cli.io import schema
+from physml_cli.report import console as report
+from physml_cli.runtime import outputs, resume
+from physml_cli.runtime.emit import command_line
+from physml_cli.runtime.result import Result, hidden, result
+from physml_cli.workflows import variational
+
+if TYPE_CHECKING:
+    from physml_cli.cli.variational import VariationalSettings
+
+
+@result
+class FreeEnergies(Result):
+    """Per temperature the variational bound F (per site) and what q says, beside the exact
+    reference where one is known (Kaufman's torus, enumeration)."""
+    model: str
+    lattice: str | None
+    size: int
+    n_sites: int
+    method: str
+    n_params: int | None
+    results: list[variational.TemperatureResult]
+    wall_s: float
+    threads: int
+    mean_field_tc: float | None = None
+    output: str | None = hidden()
+
+    def text(self) -> list[Any]:
+        where = f"the {self.lattice} lattice, L = {self.size}" if self.lattice else "all pairs"
+        lines = [f"{self.model} on {where} (N = {self.n_sites}), {self.method}"
+                 + (f", {self.n_params:,} parameters" if self.n_params else "")
+                 + f", {self.wall_s:.2f} s"]
+        for r in self.results:
+            line = f"T = {r.T:.6g}: F/N = {r.F:.8g} ± {r.F_err:.2g}"
+            if r.F_is is not None:
+                line += f", importance-sampled {r.F_is:.8g} ± {r.F_is_err:.2g} (ESS {r.ess:.0f})"
+            if r.F_exact is not None:
+                line += f"; exact {r.F_exact:.8g} ({r.exact_method}), relative error {r.rel_err:.2e}"
+            lines.append(line)
+        if self.output:
+            lines.append(f"-> {self.output}")
+        return lines
+
+
+def run(opts: VariationalSettings) -> FreeEnergies:
+    from physml_cli.errors import Interrupted
+    from physml_cli.report import plotting
+    from physml_cli.runtime.signals import SignalCatcher
+
+    s = opts.run_settings()
+    output = opts.output
+    if resume.plan(output, opts.resume, opts.overwrite, resume.INSIDE) == resume.CONTINUE:
+        assert output
+        run_ = variational.restore(schema.read_variational(output), s, opts.threads, output)
+    else:
+        run_ = variational.new_run(s, opts.threads)
+    already_done = run_.done and opts.resume  # a finished file is reported, not rewritten
+    outputs.check_plot(opts.plot, opts.overwrite)
+    if not s.trained:
+        run_.results = [variational.mean_field(s, run_.system, T) for T in s.temperatures]
+        run_.current = len(s.temperatures)
+        finished = True
+    else:
+        with SignalCatcher() as sig, report.progress_bar(opts.quiet or opts.as_json,
+                                                         "steps") as bar:
+            task = bar.add_task("VAN", total=s.steps * len(s.temperatures))
+
+            def on_step(st: dict[str, Any]) -> None:
+                bar.update(task, completed=run_.current * s.steps + int(run_.trainer.iteration),
+                           description=f"T = {s.temperatures[run_.current]:.4g}  "
+                                       f"F/N = {st['F']:.6f} ± {st['F_err']:.6f}")
+
+            finished = variational.train(run_, lambda: sig.signum is not None, on_step)
+        interrupted = sig.signum
+    if output and not already_done:
+        attrs, arrays = variational.saved_state(run_)
+        schema.write_variational(output, attrs, arrays, command_line())
+    if not finished:
+        where = f"saved to {output} (continue with --resume)" if output else "nothing saved (no --output)"
+        raise Interrupted(interrupted or 2, output or "", f"interrupted by signal {interrupted} at "
+                          f"T = {s.temperatures[run_.current]:g}, step {run_.trainer.iteration}; {where}")
+    if opts.plot:
+        plotting.variational_free_energy(run_.results, run_.history, opts.plot)
+    tc = run_.system.mean_field_tc if s.method == "mean-field" and s.model == "ising" else None
+    return FreeEnergies(
+        model=s.model, lattice=s.lattice if s.model == "ising" else None, size=s.size,
+        n_sites=int(run_.system.n_sites), method=s.method,
+        n_params=int(variational.network(s, run_.system).n_params) if s.trained else None,
+        results=run_.results, wall_s=round(run_.wall_before, 4),
+        threads=min(opts.threads, _engine.thread_limit()), mean_field_tc=tc, output=output)
