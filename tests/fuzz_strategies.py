@@ -773,7 +773,7 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
                   "--measure-samples": "16", "-q": None},
             options={**threads_seed,
                      "--model": names(_registry("variational_model"), "potts"),
-                     "--method": names(_registry("variational_method"), "bethe"),
+                     "--method": names(_registry("variational_method"), "tap"),
                      "--lattice": names(_registry("lattice"), "kagome"),
                      "--size": count(2, 6, cheap=True),
                      "--J": real(-2, 2), "--h": real(-2, 2), "--open": flag(),

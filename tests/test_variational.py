@@ -114,7 +114,7 @@ def test_output_resume_and_refusals(workdir):
                             (["--temperatures", "-1,2"], "temperatures"),
                             (["--batch", "1"], "--batch"),
                             (["--model", "potts"], "--model"),
-                            (["--method", "bethe"], "--method"),
+                            (["--method", "tap"], "--method"),
                             (["--z2", "--h", "0.5"], "--z2"),
                             (["--anneal", "1"], "--anneal")):
         res = run_physml("variational", "--size", "3", "--steps", "1", "-o", "x.h5", *extra,
@@ -147,3 +147,26 @@ def test_an_interrupted_run_resumes_exactly(workdir):
     for a, b in zip(straight["results"], resumed["results"]):
         for k in ("F", "F_err", "E", "F_is", "ess", "steps"):
             assert a[k] == b[k], k
+
+
+def test_bethe_is_exact_on_the_chain_and_orders_at_its_tc():
+    """The chain is a tree in the thermodynamic limit: Bethe = transfer matrix, with a field
+    too; on the square lattice it orders below 2/log 2 = 2.885."""
+    chain = E.ClassicalSystem.ising("chain", 64)
+    for T in (0.8, 1.5, 3.0):
+        b = chain.bethe(T)
+        assert abs(b["F"] + T * np.log(2 * np.cosh(1 / T))) < 1e-12
+        assert abs(b["E"] + np.tanh(1 / T)) < 1e-12 and abs(b["m"]) < 1e-10
+    field = E.ClassicalSystem.ising("chain", 64, h=0.4)
+    T = 1.2
+    K, H = 1 / T, 0.4 / T
+    lam = np.exp(K) * np.cosh(H) + np.sqrt(np.exp(2 * K) * np.sinh(H) ** 2 + np.exp(-2 * K))
+    assert abs(field.bethe(T)["F"] + T * np.log(lam)) < 1e-12
+    square = E.ClassicalSystem.ising("square", 8)
+    tc = 2 / np.log(2)
+    assert square.bethe(0.99 * tc)["m"] > 0.05 and abs(square.bethe(1.01 * tc)["m"]) < 1e-6
+    # between mean field and the exact free energy near T_c
+    f = E.kaufman(8, 1.0, 2.5)["f"]
+    assert f < square.bethe(2.5)["F"] < square.mean_field(2.5)["F"]
+    res = run_physml("variational", "--model", "sk", "--size", "6", "--method", "bethe")
+    assert res.returncode == 2 and "--method bethe" in res.stderr

@@ -9,6 +9,7 @@
 #include "bindings/bindings.hpp"
 #include "bindings/numpy_arrays.hpp"
 #include "mc/kaufman.hpp"
+#include "variational/bethe.hpp"
 #include "variational/classical_system.hpp"
 #include "variational/mean_field.hpp"
 #include "variational/van.hpp"
@@ -117,7 +118,14 @@ void bind_variational(py::module_& m) {
              return py::dict("F"_a = x.F, "m"_a = x.m, "E"_a = x.E, "S"_a = x.S);
            },
            py::arg("T"))
-      .def_property_readonly("mean_field_tc", &mean_field_critical_temperature);
+      .def_property_readonly("mean_field_tc", &mean_field_critical_temperature)
+      .def("bethe",
+           [](const ClassicalSystem& s, double T) {
+             const Bethe x = bethe(s, T);
+             return py::dict("F"_a = x.F, "m"_a = x.m, "E"_a = x.E, "S"_a = x.S);
+           },
+           py::arg("T"))
+      .def_property_readonly("coordination", &ClassicalSystem::coordination);
 
   py::class_<VanTrainer>(m, "VanTrainer", py::module_local())
       .def(py::init([](const ClassicalSystem& system, const Made& net, double beta, long batch, double lr, double clip,

@@ -5,7 +5,7 @@
 namespace physml::variational {
 
 enum class SystemKind { Ising, SherringtonKirkpatrick };
-enum class Method { MeanField, Van };
+enum class Method { MeanField, Bethe, Van };
 
 static const bool systems = registry::add_values<SystemKind>("variational_model", {
     {"ising", "Ising model on a lattice (--lattice, --J, --h)", SystemKind::Ising},
@@ -14,6 +14,7 @@ static const bool systems = registry::add_values<SystemKind>("variational_model"
 
 static const bool methods = registry::add_values<Method>("variational_method", {
     {"mean-field", "naive mean field, one magnetization for every site", Method::MeanField},
+    {"bethe", "Bethe-Peierls cavity field (lattices of uniform coordination; exact on trees)", Method::Bethe},
     {"van", "variational autoregressive network (MADE), REINFORCE (Wu, Wang & Zhang 2019)", Method::Van},
 });
 

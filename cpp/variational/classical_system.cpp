@@ -13,7 +13,15 @@ ClassicalSystem ClassicalSystem::ising(const std::string& lattice, int L, bool o
   ClassicalSystem s;
   s.n_ = lat.n_sites();
   s.h_ = h;
+  s.J_ = J;
   for (const auto& [i, j] : lat.bonds()) s.couplings_.push_back({i, j, J});
+  // Uniform coordination counted from the bonds themselves (a bond listed twice on a small
+  // torus counts twice, as it does in the energy).
+  std::vector<int> degree(static_cast<size_t>(s.n_), 0);
+  for (const auto& [i, j] : lat.bonds()) ++degree[size_t(i)], ++degree[size_t(j)];
+  s.z_ = degree.empty() ? 0 : degree[0];
+  for (int d : degree)
+    if (d != s.z_) s.z_ = 0;
   return s;
 }
 

@@ -25,12 +25,16 @@ class ClassicalSystem {
   int n_sites() const { return n_; }
   double field() const { return h_; }
   const std::vector<Coupling>& couplings() const { return couplings_; }
+  // A lattice model's neighbours per site where every site has as many (else 0), and its one
+  // coupling J (the Bethe approximation needs both).
+  int coordination() const { return z_; }
+  double uniform_coupling() const { return J_; }
   // E of each row of s (+-1 as doubles).
   Eigen::VectorXd energies(const autodiff::Matrix<double>& s) const;
 
  private:
-  int n_ = 0;
-  double h_ = 0;
+  int n_ = 0, z_ = 0;
+  double h_ = 0, J_ = 0;
   std::vector<Coupling> couplings_;
 };
 

@@ -63,7 +63,7 @@ def run(opts: VariationalSettings) -> FreeEnergies:
     already_done = run_.done and opts.resume  # a finished file is reported, not rewritten
     outputs.check_plot(opts.plot, opts.overwrite)
     if not s.trained:
-        run_.results = [variational.mean_field(s, run_.system, T) for T in s.temperatures]
+        run_.results = [variational.closed_form(s, run_.system, T) for T in s.temperatures]
         run_.current = len(s.temperatures)
         finished = True
     else:

@@ -71,7 +71,14 @@ def resolve(s: Settings) -> Settings:
         raise PhysmlError(f"--batch must be >= 2 (the baseline needs two samples; got {s.batch})")
     if s.trained and not 0 <= s.anneal < 1:
         raise PhysmlError(f"--anneal must be in [0, 1) (got {s.anneal:g})")
-    system(s)  # the lattice, size and couplings, checked by the engine
+    sys = system(s)  # the lattice, size and couplings, checked by the engine
+    if s.method == "bethe":
+        if s.model != "ising" or sys.coordination < 2:
+            raise PhysmlError("--method bethe needs the Ising model on a lattice whose sites "
+                              "all have the same number of neighbours (periodic boundaries)")
+        if s.J < 0 and s.h != 0:
+            raise PhysmlError("--method bethe: an antiferromagnet in a field (two sublattices "
+                              "with their own fields) is not built")
     return s
 
 
@@ -138,10 +145,14 @@ class TemperatureResult:
         self.rel_err = abs((self.F - F) / F) if F else None
 
 
-def mean_field(s: Settings, sys: Any, T: float) -> TemperatureResult:
-    mf = sys.mean_field(T)
-    r = TemperatureResult(T=T, F=mf["F"], F_err=0.0, E=mf["E"], E_err=0.0, S=mf["S"],
-                          m_abs=abs(mf["m"]))
+def closed_form(s: Settings, sys: Any, T: float) -> TemperatureResult:
+    """Mean field or the Bethe approximation at T (no sampling, so no error bars)."""
+    try:
+        x = sys.mean_field(T) if s.method == "mean-field" else sys.bethe(T)
+    except ValueError as exc:
+        raise PhysmlError(f"--method {s.method}: {exc}") from None
+    r = TemperatureResult(T=T, F=x["F"], F_err=0.0, E=x["E"], E_err=0.0, S=x["S"],
+                          m_abs=abs(x["m"]))
     r.compare(*exact_reference(s, sys, T))
     return r
 
