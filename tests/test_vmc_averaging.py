@@ -64,6 +64,9 @@ def test_averaged_run_resumes_exactly(workdir):
         assert np.array_equal(a["parameters"][()], a["average/parameters"][-1])
     plain = vmc_json(*args[:-4], "--measure-samples", "1024", "--iterations", "20")
     assert "averaged_over" not in plain
+    res = run_physml("vmc", *args[:-4], "--average", "5", "--measure-samples", "1024",
+                     "--iterations", "2", "--output", "parts.h5", "--resume")
+    assert res.returncode == 2 and "--average 10" in res.stderr
 
 
 def test_a_damaged_window_is_refused(workdir):

@@ -21,12 +21,14 @@ Made::Made(int n_sites, int depth, int width, autodiff::Activation activation, u
   if (n_sites < 2) throw std::invalid_argument("an autoregressive network needs at least 2 sites");
   if (depth < 1) throw std::invalid_argument("--depth must be >= 1");
   if (width < 1) throw std::invalid_argument("--width must be >= 1");
-  if (double(n_sites) * width * n_sites * depth > 4e9)
-    throw std::invalid_argument("the network would have more than 4e9 weights");
+  const double h = double(n_sites) * width;
+  const double weights = depth == 1 ? double(n_sites) * n_sites
+                                    : 2 * double(n_sites) * h + (depth - 2) * h * h;
+  if (weights > 2e9) throw std::invalid_argument("the network would have more than 2e9 weights");
   const long hidden = long(n_sites) * width;
   // Degrees: input j has j, hidden unit u has u / width, output i feeds on degrees < i.
   auto degree = [&](size_t layer_input, long unit) { return layer_input == 0 ? unit : unit / width; };
-  const Key key = make_key(seed);
+  const Key key = make_key(seed ^ 0x9E3779B97F4A7C15ull);  // not the sampler's streams
   long drawn = 0;
   for (int l = 0; l < depth; ++l) {
     const bool top = l == depth - 1;

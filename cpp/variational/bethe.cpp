@@ -27,17 +27,24 @@ Bethe bethe(const ClassicalSystem& system, double T) {
   J = std::abs(J);
   const double b = 1 / T, tj = std::tanh(b * J);
   auto u = [&](double H) { return T * std::atanh(tj * std::tanh(b * H)); };
-  // Iterated from the ordered side (the sign of h), the cavity field settles on the stable
-  // fixed point: the paramagnet above T_c, the ordered one below.
-  double H = h >= 0 ? 10 * (z * J + std::abs(h)) : -10 * (z * J + std::abs(h));
-  for (int it = 0; it < 100000; ++it) {
-    const double next = h + (z - 1) * u(H);
-    if (std::abs(next - H) <= 1e-15 * (1 + std::abs(H))) {
-      H = next;
-      break;
+  // The stable fixed point of H = |h| + (z - 1) u(H) on H >= 0 (h < 0 by symmetry): there
+  // g(H) = |h| + (z - 1) u(H) - H is concave with g(0) = |h| >= 0 and g < 0 past |h| + (z-1) J,
+  // so it has one positive root, which bisection finds (iterating the map converges as
+  // slowly as 1 - 2 e^(-2J/T) on the chain). At h = 0 the root is 0 unless
+  // (z - 1) tanh(J/T) > 1, below T_c.
+  const double ha = std::abs(h);
+  auto g = [&](double H) { return ha + (z - 1) * u(H) - H; };
+  double H = 0;
+  if (ha > 0 || (z - 1) * tj > 1) {
+    double lo = 0, hi = ha + (z - 1) * J + 1;
+    for (int it = 0; it < 200 && hi - lo > 0; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      if (mid == lo || mid == hi) break;
+      (g(mid) > 0 ? lo : hi) = mid;
     }
-    H = next;
+    H = 0.5 * (lo + hi);
   }
+  if (h < 0) H = -H;
   // log Z_site and log Z_bond in a stable form
   const double up = b * h + z * log_2cosh(b * (J + H)), down = -b * h + z * log_2cosh(b * (-J + H));
   const double top = std::max(up, down);

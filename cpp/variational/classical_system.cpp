@@ -30,7 +30,7 @@ ClassicalSystem ClassicalSystem::sherrington_kirkpatrick(int n, uint64_t couplin
   ClassicalSystem s;
   s.n_ = n;
   s.h_ = h;
-  const Key key = make_key(couplings_seed);
+  const Key key = make_key(couplings_seed ^ 0xC2B2AE3D27D4EB4Full);  // not a sampler's streams
   const double sd = 1.0 / std::sqrt(double(n));
   uint32_t k = 0;
   for (int i = 0; i < n; ++i)

@@ -4,8 +4,9 @@
 // group G of site permutations, log psi(s) = (1/|G|) sum_g sum of f(g s): invariant under G by
 // construction. With a first dense layer this is a group-convolutional network whose first
 // layer convolves over G and whose later layers act on each group element apart (a
-// dense:alpha,logcosh network is the symmetric RBM without its visible bias). The mean, not
-// the sum, keeps log psi at the scale of the engine's Xavier/He initialisation.
+// dense:alpha,logcosh network has the symmetric RBM's form without its visible bias, to the
+// power 1/|G|). The mean, not the sum, keeps log psi at the scale of the engine's Xavier/He
+// initialisation.
 // No look-up tables exist for a general network, so ratios come from forward passes over all
 // |G| images of each configuration, batched where the local energy needs many; d log psi / d p
 // from one backward pass.

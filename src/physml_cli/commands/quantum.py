@@ -121,7 +121,14 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
     schedule = opts.schedule()
     if resume.plan(output, opts.resume, opts.overwrite, resume.INSIDE) == resume.CONTINUE:
         assert output
-        run = vmc.restore(schema.read_vmc(output), s, threads, output, comm, schedule)
+        saved = schema.read_vmc(output)
+        had = saved["attrs"].get("average")
+        if had is not None and int(had) != opts.average:
+            from physml_cli.errors import PhysmlError
+
+            raise PhysmlError(f"--resume: {output} was made with --average {had}, not "
+                              f"{opts.average} (use the same settings, or a new --output)")
+        run = vmc.restore(saved, s, threads, output, comm, schedule)
     else:
         run = vmc.new_run(s, threads, comm, schedule=schedule)
     start = int(run.driver.iteration)
@@ -179,6 +186,7 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
         attrs = {**dataclasses.asdict(s), **schedule.attrs(),
                  **{k: v for k, v in doc.items() if v is not None},
                  "complete": not interrupted, "recoveries": run.recoveries,
+                 "average": run.average,
                  "divergences": run.events, "current_lr": lr_now,
                  "current_diag_shift": shift_now}
         schema.write_vmc(output, attrs, arrays, command_line())

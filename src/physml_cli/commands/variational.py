@@ -62,7 +62,7 @@ def run(opts: VariationalSettings) -> FreeEnergies:
         run_ = variational.new_run(s, opts.threads)
     already_done = run_.done and opts.resume  # a finished file is reported, not rewritten
     outputs.check_plot(opts.plot, opts.overwrite)
-    if not s.trained:
+    if not s.trained:  # closed forms: no sampling, nothing to resume
         run_.results = [variational.closed_form(s, run_.system, T) for T in s.temperatures]
         run_.current = len(s.temperatures)
         finished = True
@@ -91,6 +91,6 @@ def run(opts: VariationalSettings) -> FreeEnergies:
     return FreeEnergies(
         model=s.model, lattice=s.lattice if s.model == "ising" else None, size=s.size,
         n_sites=int(run_.system.n_sites), method=s.method,
-        n_params=int(variational.network(s, run_.system).n_params) if s.trained else None,
+        n_params=variational.n_params(s, int(run_.system.n_sites)) if s.trained else None,
         results=run_.results, wall_s=round(run_.wall_before, 4),
         threads=min(opts.threads, _engine.thread_limit()), mean_field_tc=tc, output=output)

@@ -484,6 +484,7 @@ VMC_SCHEMA = Schema(
            # schedule, no recoveries)
            *(Attr(k, "strs", required=False) for k in ("warnings", "divergences")),
            Attr("recoveries", _INT, required=False, range=(0, None)),
+           Attr("average", _INT, required=False, range=(0, None)),
            *(Attr(k, "real", required=False) for k in ("lr_final", "diag_shift_final",
                                                        "current_lr", "current_diag_shift")),
            Attr("schedule_steps", _INT, required=False, range=(0, None))),
@@ -508,14 +509,6 @@ VMC_SCHEMA = Schema(
     relations=_vmc_relations, checksum=True)
 
 
-def _made_params(n: int, depth: int, width: int) -> int:
-    """Weights and biases of the engine's MADE (autoregressive/made.hpp), masked ones included."""
-    hidden = n * width
-    if depth == 1:
-        return n * n + n
-    return (n * hidden + hidden) + (depth - 2) * (hidden * hidden + hidden) + hidden * n + n
-
-
 def _variational_dims(a: dict[str, Any]) -> dict[str, Any]:
     if a["model"] == "sk":
         n = int(a["size"])
@@ -531,7 +524,16 @@ def _variational_dims(a: dict[str, Any]) -> dict[str, Any]:
     if bool(a["complete"]) != (a["current"] == len(a["temperatures"])):
         raise Bad("complete does not match the temperatures done")
     return {"n_T": len(a["temperatures"]), "done": int(a["current"]),
-            "n_params": _made_params(n, int(a["depth"]), int(a["width"]))}
+            "n_params": made_parameters(n, int(a["depth"]), int(a["width"]))}
+
+
+def made_parameters(n: int, depth: int, width: int) -> int:
+    """Length of a MADE's parameter vector (autoregressive/made.hpp: weights, masked ones
+    included, and biases, layer by layer)."""
+    hidden = n * width
+    if depth == 1:
+        return n * n + n
+    return n * hidden + hidden + (depth - 2) * (hidden * hidden + hidden) + hidden * n + n
 
 
 def _variational_relations(c: validate.Checked) -> None:

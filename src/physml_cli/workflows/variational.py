@@ -1,9 +1,10 @@
 """``physml variational``: variational free energies of classical spin models.
 
-Every method minimises the Gibbs–Bogoliubov bound F ≤ F_q = ⟨E⟩_q − T S_q over a family of
-distributions q: naive mean field (a product measure) in closed form, the variational
-autoregressive network (the engine's MADE, trained by REINFORCE) step by step, so that
-progress is shown and a signal is answered between steps. A temperature grid is walked in the
+Mean field and the variational autoregressive network minimise the Gibbs–Bogoliubov bound
+F ≤ F_q = ⟨E⟩_q − T S_q over a family of distributions q: a product measure in closed form,
+and the engine's MADE trained by REINFORCE step by step, so that progress is shown and a
+signal is answered between steps. The Bethe approximation is a closed form too (exact on
+trees, a bound only for ferromagnets). A temperature grid is walked in the
 given order, each network starting from the previous temperature's (a warm start). This
 module resolves the settings, names the exact reference (Kaufman's torus, or enumeration of
 small systems) and turns a saved run back into its state for ``--resume``.
@@ -17,8 +18,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from physml_cli import _engine, registry
+from physml_cli import _engine, registry, resources
 from physml_cli.errors import PhysmlError
+from physml_cli.io.schema import made_parameters
 
 # Exact enumeration of 2^N configurations is the reference up to this many spins.
 ENUMERATION_SITES = 24
@@ -79,7 +81,29 @@ def resolve(s: Settings) -> Settings:
         if s.J < 0 and s.h != 0:
             raise PhysmlError("--method bethe: an antiferromagnet in a field (two sublattices "
                               "with their own fields) is not built")
+        if s.J < 0 and _engine.Lattice(s.lattice, s.size, s.open_boundaries).n_colors != 2:
+            raise PhysmlError(f"--method bethe: the antiferromagnet on the {s.lattice} lattice "
+                              f"with L={s.size} is frustrated (not bipartite)")
+    if s.trained:
+        check_memory(s, sys.n_sites)
     return s
+
+
+def n_params(s: Settings, n: int) -> int:
+    return made_parameters(n, s.depth, s.width)
+
+
+def check_memory(s: Settings, n: int) -> None:
+    """A one-line PhysmlError before any work where the network and one training step would
+    not fit: the weights with their masks, gradients, Adam moments and copies (8 arrays), and
+    the tape of a batch (twice the rows with the Z2 mixture): every layer's values and
+    gradients."""
+    p = n_params(s, n)
+    rows = s.batch * (2 if s.z2 else 1)
+    layer_values = n + s.depth * n * s.width + n
+    need = 8 * p * 8 + rows * layer_values * 8 * 4
+    resources.check_memory(need, f"a MADE of {p:,} parameters trained on batches of "
+                                 f"{s.batch:,}")
 
 
 def system(s: Settings) -> Any:
@@ -162,6 +186,8 @@ def network(s: Settings, sys: Any) -> Any:
         return _engine.Made(sys.n_sites, s.depth, s.width, s.activation, s.seed)
     except ValueError as exc:
         raise PhysmlError(str(exc)) from None
+    except MemoryError as exc:
+        raise PhysmlError(f"the network does not fit in memory: {exc}") from None
 
 
 @dataclass
@@ -219,7 +245,7 @@ def train(run: Run, stop: Callable[[], bool], on_step: Callable[[dict[str, Any]]
                 return False
             try:
                 st = tr.step()
-            except RuntimeError as exc:
+            except (RuntimeError, MemoryError) as exc:
                 raise PhysmlError(f"T = {s.temperatures[run.current]:g}, step "
                                   f"{int(tr.iteration) + 1}: {exc}") from None
             for k in HISTORY:
@@ -247,6 +273,7 @@ def measure(run: Run) -> TemperatureResult:
     return r
 
 
+ADAM_MOMENTS = ("first_moment", "second_moment")
 # What a file keeps of a run besides its settings: see docs/hdf5-schema.md.
 RESULT_FIELDS = tuple(f for f in TemperatureResult.__dataclass_fields__
                       if f not in ("exact_method",))
@@ -267,8 +294,9 @@ def saved_state(run: Run) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     if run.trainer is not None:
         arrays["parameters"] = np.asarray(run.trainer.parameters)
         state = run.trainer.optimizer_state
-        for k, v in state.items():
-            arrays["adam/" + k] = np.asarray(v)
+        # before its first step a trainer has no moments yet: zeros are the same start
+        for k in ADAM_MOMENTS:
+            arrays["adam/" + k] = np.asarray(state.get(k, np.zeros(len(arrays["parameters"]))))
         if not run.done:
             attrs["iteration"] = int(run.trainer.iteration)
             for k, v in run.history.items():

@@ -244,6 +244,8 @@ def estimate(s: Settings, n_params: int, measure_samples: int = 0, average: int 
         if solver in ("dense", "kernel"):
             side = n_params if solver == "dense" else ns
             step += ns * n_params * scalar / 2 + side * side * scalar / 2
+            if solver == "kernel" and s.ansatz == "rbm" and not s.parity:
+                step += ns * ns * scalar  # the RBM's structured Gram matrix, in double
         else:
             step += 6 * (ns + n_params) * scalar
     measured = s.chains * math.ceil(measure_samples / s.chains) if measure_samples else 0
