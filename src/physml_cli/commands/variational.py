@@ -43,6 +43,8 @@ class FreeEnergies(Result):
             if r.F_exact is not None:
                 line += f"; exact {r.F_exact:.8g} ({r.exact_method}), relative error {r.rel_err:.2e}"
             lines.append(line)
+        if self.mean_field_tc is not None:
+            lines.append(f"mean-field T_c = {self.mean_field_tc:g} (z J)")
         if self.output:
             lines.append(f"-> {self.output}")
         return lines
