@@ -81,6 +81,7 @@ def test_van_reaches_the_exact_free_energy_of_a_small_torus():
     assert x["rel_err"] < 3e-4, x
     assert abs(x["F_is"] - x["F_exact"]) < 4 * x["F_is_err"] + 1e-12, x
     assert 0 < x["ess"] <= 20000
+    assert x["warnings"] == [] and r["warnings"] == []
 
 
 def test_van_on_a_glass_and_mean_field_in_json(workdir):
@@ -183,3 +184,18 @@ def test_a_run_saved_before_its_first_step_reads_back(workdir):
     assert [x["steps"] for x in r["results"]] == [0, 0]
     info = run_physml("info", "s0.h5", "--json", cwd=workdir)
     assert info.returncode == 0, info.stderr
+
+
+def test_health_checks_flag_what_cannot_be():
+    from physml_cli.workflows.variational import TemperatureResult
+
+    good = TemperatureResult(T=2.0, F=-2.0, F_err=1e-4, E=-1.5, E_err=1e-3, S=0.2, m_abs=0.5,
+                             F_is=-2.0002, F_is_err=1e-4, ess=9000.0, samples=10000)
+    good.compare(-2.0003, -1.5, "Kaufman")
+    assert good.warnings == []
+    below = TemperatureResult(T=2.0, F=-2.01, F_err=1e-4, E=-1.5, E_err=1e-3, S=0.2, m_abs=0.5,
+                              F_is=-1.9, F_is_err=1e-4, ess=50.0, samples=10000)
+    below.compare(-2.0003, -1.5, "Kaufman")
+    assert len(below.warnings) == 3
+    assert "below the exact" in below.warnings[0] and "above the bound" in below.warnings[1]
+    assert "50 of 10000" in below.warnings[2]

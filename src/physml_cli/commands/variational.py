@@ -1,6 +1,7 @@
 """``physml variational`` once arguments are valid: minimise, measure, save, report."""
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from physml_cli import _engine
@@ -29,7 +30,12 @@ class FreeEnergies(Result):
     wall_s: float
     threads: int
     mean_field_tc: float | None = None
+    # every temperature's warnings, empty when healthy (docs/variational.md)
+    warnings: list[str] = dataclasses.field(default_factory=list)
     output: str | None = hidden()
+
+    def notices(self) -> list[str]:
+        return [f"warning: {w}" for w in self.warnings]
 
     def text(self) -> list[Any]:
         where = f"the {self.lattice} lattice, L = {self.size}" if self.lattice else "all pairs"
@@ -95,4 +101,5 @@ def run(opts: VariationalSettings) -> FreeEnergies:
         n_sites=int(run_.system.n_sites), method=s.method,
         n_params=variational.n_params(s, int(run_.system.n_sites)) if s.trained else None,
         results=run_.results, wall_s=round(run_.wall_before, 4),
-        threads=min(opts.threads, _engine.thread_limit()), mean_field_tc=tc, output=output)
+        threads=min(opts.threads, _engine.thread_limit()), mean_field_tc=tc,
+        warnings=[w for r in run_.results for w in r.warnings], output=output)

@@ -163,10 +163,37 @@ class TemperatureResult:
     rel_err: float | None = None
     steps: int = 0
     wall_s: float = 0.0
+    # what is wrong with this estimate, empty when healthy (docs/variational.md)
+    warnings: list[str] = field(default_factory=list)
 
     def compare(self, F: float | None, E: float | None, method: str | None) -> None:
         self.F_exact, self.E_exact, self.exact_method = F, E, method
         self.rel_err = abs((self.F - F) / F) if F else None
+        self.warnings = health(self)
+
+
+# Importance weights this concentrated say that q misses part of the Boltzmann weight.
+LOW_ESS_FRACTION = 0.01
+
+
+def health(r: TemperatureResult) -> list[str]:
+    """The checks every estimate passes: a bound never below the exact F beyond its error,
+    an importance-sampled F never above the bound beyond theirs, and weights spread over
+    more than LOW_ESS_FRACTION of the samples."""
+    out = []
+    if r.F_exact is not None and r.F < r.F_exact - 4 * r.F_err - 1e-12 * abs(r.F_exact):
+        out.append(f"T = {r.T:g}: F = {r.F:.8g} lies below the exact {r.F_exact:.8g} by more "
+                   "than 4 sigma, which a variational bound cannot")
+    if r.F_is is not None and r.F_is_err is not None:
+        spread = 4 * math.hypot(r.F_err, r.F_is_err) + 1e-12 * abs(r.F)
+        if r.F_is > r.F + spread:
+            out.append(f"T = {r.T:g}: the importance-sampled F = {r.F_is:.8g} lies above the "
+                       f"bound {r.F:.8g} by more than 4 sigma")
+        if r.ess is not None and r.samples and r.ess < LOW_ESS_FRACTION * r.samples:
+            out.append(f"T = {r.T:g}: the importance weights rest on {r.ess:.0f} of "
+                       f"{r.samples} samples: q misses part of the Boltzmann weight and F_is "
+                       "is unreliable (train longer, or use --z2)")
+    return out
 
 
 def closed_form(s: Settings, sys: Any, T: float) -> TemperatureResult:
@@ -276,7 +303,7 @@ def measure(run: Run) -> TemperatureResult:
 ADAM_MOMENTS = ("first_moment", "second_moment")
 # What a file keeps of a run besides its settings: see docs/hdf5-schema.md.
 RESULT_FIELDS = tuple(f for f in TemperatureResult.__dataclass_fields__
-                      if f not in ("exact_method",))
+                      if f not in ("exact_method", "warnings"))
 
 
 def saved_state(run: Run) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -327,6 +354,7 @@ def restore(saved: dict[str, Any], s: Settings, threads: int, path: str) -> Run:
         values["samples"] = None if values["samples"] is None else int(values["samples"])
         r = TemperatureResult(**values)
         r.exact_method = methods[i] or None if i < len(methods) else None
+        r.warnings = health(r)
         run.results.append(r)
     if s.trained and not run.done:
         run.start_temperature(arrays["parameters"])
