@@ -18,7 +18,8 @@ import json
 import subprocess
 import sys
 
-WORKLOAD = ["--hamiltonian", "heisenberg", "--lattice", "chain", "--size", "8", "--alpha", "2",
+WORKLOAD = ["--hamiltonian", "heisenberg", "--lattice", "chain", "--size", "8", "--ansatz", "rbm",
+            "--alpha", "2",
             "--samples", "2000", "--optimizer", "sr", "--diag-shift", "0.01"]
 TOLERANCE = 1e-3
 

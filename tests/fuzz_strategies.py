@@ -113,6 +113,8 @@ FIXTURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("exact", ["exact", "--size", "6", "-o", "exact.h5"]),
     ("vmc", ["vmc", "--size", "4", "--iterations", "2", "--samples", "32", "--chains", "4",
              "--discard", "2", "--measure-samples", "32", "-q", "-o", "vmc.h5"]),
+    ("van", ["variational", "--size", "4", "--temperatures", "2.2,2.6", "--steps", "3",
+             "--batch", "16", "--measure-samples", "16", "-q", "-o", "van.h5"]),
     ("linear", ["train", "linear", "sim_L4.h5", "-o", "linear.h5"]),
     ("mlp", ["train", "mlp", "sim_L4.h5", "--hidden", "4", "--epochs", "1", "-o", "mlp.h5"]),
     ("rbm", ["train", "rbm", "sim_T.h5", "--hidden", "4", "--epochs", "1", "--ais-runs", "2",
@@ -126,7 +128,7 @@ FIXTURE_COMMANDS: list[tuple[str, list[str]]] = [
 
 # The fixture files by kind; a case names them by key.
 H5_FIXTURES = ("sim_L4.h5", "sim_L6.h5", "sim_T.h5", "potts.h5", "shard0.h5", "shard1.h5", "exact.h5",
-               "vmc.h5", "linear.h5", "mlp.h5", "rbm.h5", "hopfield.h5", "samples.h5",
+               "vmc.h5", "van.h5", "linear.h5", "mlp.h5", "rbm.h5", "hopfield.h5", "samples.h5",
                "predictions.h5", "recall.h5", "xy.h5")
 NPZ_FIXTURES = ("xy.npz", "patterns.npz")
 ALL_FIXTURES = H5_FIXTURES + NPZ_FIXTURES
@@ -604,6 +606,7 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
                                  "4," + "9" * 30, "9223372036854775808")),
                 "--temperatures": grid(("2.0", "2.0,2.5", "1.5:3.5:3", "3.0,1.0,2.0")),
                 "--algorithm": names(_registry("update_rule"), "hmc"),
+                "--hybrid": names(_registry("update_rule"), "hmc"),
                 "--parallel-tempering": flag(), "--anneal": flag(),
                 "--thermalize": count(0, 50), "--sweeps": count(1, 60),
                 "--measure-every": count(1, 5),
@@ -837,9 +840,17 @@ def simulate_cases(draw: Any, spec: CommandSpec) -> Case:
     need a killed run)."""
     case = draw(cases(("simulate",), spec))
     args = list(case.args)
+    # --algorithm neural reads a VAN file: usually the fixture, sometimes another kind
+    if draw(one_in(3)) and "--proposal" not in args:
+        prop = draw(input_file(("van.h5",), "proposal"))
+        extra = ["--proposal", prop.name] + (["--algorithm", "neural"] if draw(one_in(2)) else [])
+        case = dataclasses.replace(case, args=tuple(args) + tuple(extra),
+                                   files=case.files + (prop,))
+        args = list(case.args)
     if "--resume" in args:
         out = args[args.index("--output") + 1] if "--output" in args else "physml_sim.h5"
-        if out and "/" not in out and "{L}" not in out:
+        # (a name too long for the file system has no checkpoint beside it)
+        if out and "/" not in out and "{L}" not in out and len(out) < 200:
             source = draw(st.sampled_from(("sim_L4.h5", "vmc.h5")))
             ckpt = FileSpec(out + ".ckpt", source, draw(damage_for(source)))
             return dataclasses.replace(case, files=case.files + (ckpt,))

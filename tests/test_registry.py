@@ -65,7 +65,7 @@ def test_parameter_ranges_validate(physml, workdir):
     assert (q.min, q.max) == (2, 127)
     res = physml("simulate", "--model", "potts", "--q", "200", "-o", "x.h5")
     assert res.returncode == 2 and "--q must be between 2 and 127" in res.stderr
-    res = physml("vmc", "--alpha", "-1", "--size", "4")
+    res = physml("vmc", "--ansatz", "rbm", "--alpha", "-1", "--size", "4")
     assert res.returncode == 2 and "--alpha must be > 0" in res.stderr
 
 

@@ -133,6 +133,9 @@ def vmc_json(*args):
       "--lr", "0.02", "--iterations", "400"], 1e-2),
 ])
 def test_vmc_energy_close_to_exact(args, rel):
+    """The plain RBM (and the Jastrow factor) with their own steps; the default symmetric
+    ansatz has its tests in test_vmc_symmetric.py."""
+    args = args if "--ansatz" in args else ["--ansatz", "rbm", *args]
     r = vmc_json(*args, "--seed", "3", "--iterations", "300", "--threads", "2")
     e, err, e0 = r["energy"], r["energy_err"], r["exact"]
     assert e0 is not None and err > 0

@@ -85,8 +85,8 @@ def test_group_averaged_network_energies_close_to_exact(args, rel):
     """With the default step and layers (measured: 5.9e-4 and 2.8e-3; over the 4 x 4 space
     group 8.7e-4, and with dense:8,tanh,dense:4,logcosh 1.1e-4, slower than a test should
     be)."""
-    r = vmc_json(*args, "--ansatz", "ffnsymm", "--seed", "3", "--iterations", "300",
-                 "--threads", "2")
+    r = vmc_json(*args, "--ansatz", "ffnsymm", "--symmetries", "translations", "--seed", "3",
+                 "--iterations", "300", "--threads", "2")
     e, err, e0 = r["energy"], r["energy_err"], r["exact"]
     assert e >= e0 - 4 * err
     assert (e - e0) / abs(e0) <= rel, (e, e0)

@@ -297,8 +297,8 @@ def test_the_driver_follows_the_schedule():
 
 
 def test_a_constant_schedule_gives_the_default_run(workdir):
-    args = ["--hamiltonian", "heisenberg", "--size", "8", "--samples", "512", "--lr", "0.02",
-            "--seed", "2", "--iterations", "30", "--json", "-q"]
+    args = ["--hamiltonian", "heisenberg", "--size", "8", "--ansatz", "rbm", "--samples", "512",
+            "--lr", "0.02", "--seed", "2", "--iterations", "30", "--json", "-q"]
     plain = json.loads(run_physml("vmc", *args, "-o", "a.h5").stdout)
     const = json.loads(run_physml("vmc", *args, "-o", "b.h5", "--lr-final", "0.02",
                                   "--diag-shift-final", "0.01", "--schedule-steps", "10").stdout)
@@ -316,7 +316,8 @@ def vmc_run(*args):
 
 
 def test_a_healthy_run_says_so(workdir):
-    res = vmc_run("--size", "8", "--iterations", "60", "--seed", "1", "-o", "run.h5")
+    res = vmc_run("--size", "8", "--ansatz", "rbm", "--iterations", "60", "--seed", "1", "-o",
+                  "run.h5")
     assert res.returncode == 0 and "warning" not in res.stderr, res.stderr
     assert json.loads(res.stdout)["warnings"] == []
     with h5py.File("run.h5") as f:
@@ -345,7 +346,8 @@ def test_strict_exits_3_after_writing_and_printing(workdir):
 # Heisenberg chain N = 8, RBM alpha = 2, 2000 samples, SR (issue 14). Before recovery, at
 # lr 0.05 seeds 2 and 9 stopped with "local energies are not finite", 14 and 17 ended at
 # E = -4.0 and 16 with "parameters are no longer finite", all against the exact -14.6044.
-ISSUE = ("--hamiltonian", "heisenberg", "--lattice", "chain", "--size", "8", "--alpha", "2",
+ISSUE = ("--hamiltonian", "heisenberg", "--lattice", "chain", "--size", "8", "--ansatz", "rbm",
+         "--alpha", "2",
          "--samples", "2000", "--iterations", "300")
 
 

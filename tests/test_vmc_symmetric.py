@@ -3,6 +3,8 @@ dense matrices, log-derivatives against finite differences, energies against exa
 and the groups it is built on."""
 import json
 
+import h5py
+
 import numpy as np
 import pytest
 
@@ -153,8 +155,9 @@ def test_settings_are_refused_in_words(workdir):
 def test_resume_keeps_the_group(workdir):
     base = ["--hamiltonian", "heisenberg", "--size", "8", "--ansatz", "rbmsymm", "--samples",
             "256", "--measure-samples", "256", "--seed", "1", "-o", "r.h5", "-q"]
-    assert run_physml("vmc", *base, "--iterations", "3", "--symmetries", "lattice",
+    assert run_physml("vmc", *base, "--iterations", "3", "--symmetries", "translations",
                       cwd=workdir).returncode == 0
+    # the default on the chain is its whole space group: not what the run was made with
     res = run_physml("vmc", *base, "--iterations", "3", "--resume", cwd=workdir)
     assert res.returncode == 2 and "symmetries" in res.stderr
 
@@ -228,15 +231,53 @@ def test_parity_selects_the_symmetry_sector():
 
 
 def test_default_step_shrinks_with_the_group():
-    """A symmetric weight drives |G| hidden units: lr = min(0.01, 3/|G|), shift 0.1; the plain
+    """A symmetric weight drives |G| hidden units: lr = min(0.03, 3/|G|), shift 0.1; the plain
     ansaetze keep 0.05 / 0.01."""
     from physml_cli import registry
     from physml_cli.workflows import vmc
 
     symmetric, plain = registry.entry("ansatz", "rbmsymm"), registry.entry("ansatz", "rbm")
     assert vmc.default_step(plain, 800) == (0.05, 0.01)
-    assert vmc.default_step(symmetric, 128) == (0.01, 0.1)
+    assert vmc.default_step(symmetric, 40) == (0.03, 0.1)
+    assert vmc.default_step(symmetric, 160) == (3 / 160, 0.1)
     assert vmc.default_step(symmetric, 800) == (3 / 800, 0.1)
+
+
+def test_defaults_pick_the_symmetric_rbm_over_the_space_group(workdir):
+    """With only the model and size given: rbmsymm, alpha 4, the lattice's whole space group
+    and the shift schedule 0.1 -> 0.01 on periodic lattices; the plain RBM with --open."""
+    from physml_cli.workflows import vmc
+    from physml_cli.workflows.vmc_schedule import Schedule
+
+    base = dict(hamiltonian="heisenberg", lattice="square", size=4, J=1.0, h=1.0, delta=1.0,
+                J2=0.0, open_boundaries=False, ansatz=None, alpha=None, complex_parameters=False,
+                architecture=None, init_scale=0.01, marshall=None, sampler="auto", chains=4,
+                samples=16, discard=2, sweep_size=0, optimizer="sr", lr=None, diag_shift=None,
+                sr_solver="auto", cg_tol=1e-6, seed=1)
+    s = vmc.resolve(**base)
+    assert (s.ansatz, s.alpha, s.symmetries, s.lr, s.diag_shift) == ("rbmsymm", 4.0, "lattice",
+                                                                     3 / 128, 0.1)
+    assert vmc.default_schedule(s, Schedule(), False) == Schedule(diag_shift_final=0.01, steps=300)
+    # a shift or a schedule of the user's own is kept as given
+    assert vmc.default_schedule(s, Schedule(), True) == Schedule()
+    mine = Schedule(lr_final=0.001, steps=50)
+    assert vmc.default_schedule(s, mine, False) == mine
+    chain = vmc.resolve(**dict(base, lattice="chain", size=10))
+    assert chain.symmetries == "lattice"  # translations and the reflection
+    opened = vmc.resolve(**dict(base, open_boundaries=True))
+    assert (opened.ansatz, opened.alpha, opened.lr, opened.diag_shift) == ("rbm", 1.0, 0.05, 0.01)
+    assert vmc.default_schedule(opened, Schedule(), False) == Schedule()
+    r = run_physml("vmc", "--size", "6", "--iterations", "2", "--samples", "64",
+                   "--measure-samples", "64", "-o", "d.h5", "--json", "-q", cwd=workdir)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["ansatz"] == "rbmsymm"
+    with h5py.File(workdir / "d.h5") as f:
+        assert f.attrs["symmetries"] == "lattice" and f.attrs["alpha"] == 4
+        assert f.attrs["diag_shift_final"] == 0.01 and f.attrs["schedule_steps"] == 300
+    # resuming under the same defaults finds the same schedule
+    r = run_physml("vmc", "--size", "6", "--iterations", "1", "--samples", "64",
+                   "--measure-samples", "64", "-o", "d.h5", "--resume", "-q", cwd=workdir)
+    assert r.returncode == 0, r.stderr
 
 
 def test_memory_estimate_counts_the_untied_tables():

@@ -108,6 +108,17 @@ Eigen::VectorXd Made::log_prob(const Matrix<double>& s, int threads) const {
   return (x.min(0.0) - (-x.abs()).exp().log1p()).matrix().rowwise().sum();
 }
 
+Eigen::VectorXd Made::mixture_log_prob(const Matrix<double>& s, int threads) const {
+  const long R = s.rows();
+  Matrix<double> both(2 * R, n_);
+  both.topRows(R) = s;
+  both.bottomRows(R) = -s;
+  const Eigen::VectorXd lp = log_prob(both, threads);
+  Eigen::VectorXd out(R);
+  for (long r = 0; r < R; ++r) out[r] = log_add_exp(lp[r], lp[R + r]) - std::log(2.0);
+  return out;
+}
+
 Eigen::VectorXd Made::weighted_gradient(const Matrix<double>& s, const std::vector<double>& w, int threads,
                                         Eigen::VectorXd& log_q) {
   if (s.cols() != n_) throw std::invalid_argument("configurations do not match the network's sites");
@@ -133,8 +144,12 @@ long Made::first_fed(size_t l, int k) const {
   return l + 1 == masks_.size() ? k + 1 : long(k) * width_;
 }
 
+bool Made::mixture_flip(uint64_t seed, uint64_t step, uint32_t row) const {
+  return (draw(make_key(seed), uint32_t(n_), row, step)[0] & 1u) != 0;
+}
+
 void Made::sample(long rows, uint64_t seed, uint64_t step, int threads, Matrix<double>& s,
-                  Eigen::VectorXd& log_q) const {
+                  Eigen::VectorXd& log_q, uint32_t first_row) const {
   if (rows < 1) throw std::invalid_argument("at least one sample is needed");
   s.resize(rows, n_);
   log_q.resize(rows);
@@ -152,7 +167,7 @@ void Made::sample(long rows, uint64_t seed, uint64_t step, int threads, Matrix<d
     for (int i = 0; i < n_; ++i) {
       for (long r = 0; r < R; ++r) {
         const double z = pre[depth - 1](r, i);
-        const Counter c = draw(key, uint32_t(i), uint32_t(r0 + r), step);
+        const Counter c = draw(key, uint32_t(i), first_row + uint32_t(r0 + r), step);
         // q(+1) = sigmoid(z) from e = exp(-|z|) without overflow; log sigmoid(s z) =
         // min(s z, 0) - log1p(e)
         const double e = std::exp(-std::abs(z)), p = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);

@@ -7,6 +7,8 @@
 // <= k below it (inputs j <= k) and feeds the outputs i > k. Wu, Wang & Zhang (2019) train
 // it as a variational free energy (variational/van.hpp).
 #include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -15,6 +17,12 @@
 namespace physml::autoregressive {
 
 using autodiff::Matrix;  // row-major: one configuration (+-1 as doubles) per row
+
+// log(exp(a) + exp(b)) without overflow.
+inline double log_add_exp(double a, double b) {
+  const double m = std::max(a, b);
+  return m + std::log(std::exp(a - m) + std::exp(b - m));
+}
 
 class Made {
  public:
@@ -29,14 +37,21 @@ class Made {
   Eigen::VectorXd parameters() const;
   void set_parameters(const Eigen::VectorXd& p);
 
-  // Exact samples: rows of +-1 and their log q. Row r draws from the stream (seed, step, r), so
-  // the rows do not depend on the thread count or on how the batch is split. Each sampled
-  // site adds its column's contribution to the units above it, so a row costs one forward
-  // pass (every unmasked weight once) instead of N.
+  // Exact samples: rows of +-1 and their log q. Row r draws from the stream (seed, step,
+  // first_row + r), so the rows do not depend on the thread count or on how the batch is
+  // split. Each sampled site adds its column's contribution to the units above it, so a row
+  // costs one forward pass (every unmasked weight once) instead of N.
   void sample(long rows, uint64_t seed, uint64_t step, int threads, Matrix<double>& s,
-              Eigen::VectorXd& log_q) const;
+              Eigen::VectorXd& log_q, uint32_t first_row = 0) const;
+  // The coin of the Z2 mixture (q(s) + q(-s)) / 2 for the row that sample() drew from stream
+  // (seed, step, row): a draw past the sites' own, so the mixture's samples are the
+  // network's with each row flipped with probability 1/2.
+  bool mixture_flip(uint64_t seed, uint64_t step, uint32_t row) const;
   // log q of each row of s (one batched forward pass).
   Eigen::VectorXd log_prob(const Matrix<double>& s, int threads) const;
+  // log (q(s) + q(-s)) / 2 of each row: the Z2 mixture's (one pass over the rows and their
+  // flips).
+  Eigen::VectorXd mixture_log_prob(const Matrix<double>& s, int threads) const;
   // d/dp sum_r w_r log q(s_r), in parameters() order, with log q of each row.
   Eigen::VectorXd weighted_gradient(const Matrix<double>& s, const std::vector<double>& w, int threads,
                                     Eigen::VectorXd& log_q);

@@ -85,18 +85,25 @@ void bind_ergodicity(py::module_& m) {
 }
 
 void bind_simulation(py::module_& m) {
+  py::class_<GlobalProposal, std::shared_ptr<GlobalProposal>>(
+      m, "GlobalProposal", py::module_local(),
+      "A distribution over whole configurations that proposes for --algorithm neural.")
+      .def_property_readonly("n_sites", &GlobalProposal::n_sites);
   py::class_<Simulation>(m, "Simulation", py::module_local())
       .def(py::init([](const std::string& model, const std::string& lattice, int L, double J,
                        double h, int q, const std::string& algorithm,
                        const std::vector<double>& temperatures, uint64_t seed,
                        bool parallel_tempering, int threads, const std::string& init,
-                       bool track_minimum, bool fast_kernel, const std::vector<uint32_t>& replica_ids) {
+                       bool track_minimum, bool fast_kernel, const std::vector<uint32_t>& replica_ids,
+                       std::shared_ptr<GlobalProposal> proposal, const std::string& companion) {
              SimulationSpec s;
              s.model = model; s.lattice = lattice; s.L = L; s.J = J; s.h = h; s.q = q;
              s.algorithm = algorithm; s.temperatures = temperatures; s.seed = seed;
              s.parallel_tempering = parallel_tempering; s.threads = engine_threads(threads); s.init = init;
              s.track_minimum = track_minimum; s.fast_kernel = fast_kernel;
              s.replica_ids = replica_ids;
+             s.proposal = std::move(proposal);
+             s.companion = companion;
              return std::make_unique<Simulation>(s);
            }),
            py::arg("model"), py::arg("lattice"), py::arg("L"), py::arg("J") = 1.0,
@@ -104,7 +111,8 @@ void bind_simulation(py::module_& m) {
            py::arg("temperatures") = std::vector<double>{1.0}, py::arg("seed") = 0,
            py::arg("parallel_tempering") = false, py::arg("threads") = 1,
            py::arg("init") = "random", py::arg("track_minimum") = false,
-           py::arg("fast_kernel") = true, py::arg("replica_ids") = std::vector<uint32_t>{})
+           py::arg("fast_kernel") = true, py::arg("replica_ids") = std::vector<uint32_t>{},
+           py::arg("proposal") = nullptr, py::arg("companion") = "")
       .def("thermalize", &Simulation::thermalize, py::arg("sweeps"),
            py::call_guard<py::gil_scoped_release>())
       .def("measure",
@@ -130,6 +138,7 @@ void bind_simulation(py::module_& m) {
       .def_property_readonly("parallel_inside", &Simulation::parallel_inside)
       .def_property_readonly("measures_staggered", &Simulation::measures_staggered)
       .def_property_readonly("exchange_acceptance", &Simulation::exchange_acceptance)
+      .def_property_readonly("proposal_acceptance", &Simulation::proposal_acceptance)
       .def_property_readonly("clusters_per_sweep", &Simulation::clusters_per_sweep)
       .def_property_readonly("mean_cluster_size", &Simulation::mean_cluster_size)
       .def_property_readonly("best_energy", &Simulation::best_energy)

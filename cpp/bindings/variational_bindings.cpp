@@ -6,6 +6,7 @@
 
 #include "autodiff/ops.hpp"
 #include "autoregressive/made.hpp"
+#include "autoregressive/made_proposal.hpp"
 #include "bindings/bindings.hpp"
 #include "bindings/numpy_arrays.hpp"
 #include "mc/kaufman.hpp"
@@ -18,6 +19,8 @@ namespace py = pybind11;
 using namespace pybind11::literals;
 using physml::autodiff::Matrix;
 using physml::autoregressive::Made;
+using physml::autoregressive::MadeProposal;
+using physml::GlobalProposal;
 using physml::bindings::Int8Array;
 using namespace physml::variational;
 
@@ -87,6 +90,28 @@ void bind_variational(py::module_& m) {
            },
            py::arg("configs"), py::arg("weights"), py::arg("threads") = 1,
            "d/dp sum_r w_r log q(s_r) and log q of each row.");
+
+  py::class_<MadeProposal, GlobalProposal, std::shared_ptr<MadeProposal>>(m, "MadeProposal", py::module_local())
+      .def(py::init<std::vector<double>, std::vector<Made>, bool>(), py::arg("betas"), py::arg("networks"),
+           py::arg("z2") = false,
+           "Trained networks (networks[k] at betas[k]) proposing for --algorithm neural: the one "
+           "trained nearest a chain's beta proposes; z2: the mixture (q(s) + q(-s)) / 2.")
+      .def("nearest", &MadeProposal::nearest, py::arg("beta"), "Index of the network proposing at beta.")
+      .def("draw",
+           [](const MadeProposal& p, double beta, uint64_t seed, uint64_t first, long rows) {
+             std::vector<int8_t> spins;
+             p.draw(beta, seed, first, rows, spins);
+             return physml::bindings::to_array(spins, {py::ssize_t(rows), py::ssize_t(p.n_sites())});
+           },
+           py::arg("beta"), py::arg("seed"), py::arg("first"), py::arg("rows"),
+           "Proposals: row k from the stream (seed, first + k).")
+      .def("log_q",
+           [](const MadeProposal& p, double beta, const Int8Array& a) {
+             if (a.ndim() != 2 || a.shape(1) != p.n_sites())
+               throw std::invalid_argument("configurations do not match the proposal's sites");
+             return p.log_q(beta, a.data(), long(a.shape(0)));
+           },
+           py::arg("beta"), py::arg("configs"));
 
   py::class_<ClassicalSystem>(m, "ClassicalSystem", py::module_local())
       .def_static("ising", &ClassicalSystem::ising, py::arg("lattice"), py::arg("L"), py::arg("open") = false,

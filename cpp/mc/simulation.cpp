@@ -47,7 +47,7 @@ Simulation::Simulation(const SimulationSpec& spec)
   if (spec.threads < 1) throw std::invalid_argument("threads must be >= 1");
   if (spec.init != "random" && spec.init != "ordered")
     throw std::invalid_argument("unknown initial state '" + spec.init + "' (choose random, ordered)");
-  rule_ = make_update_rule(spec.algorithm, model_, lattice_);
+  rule_ = make_update_rule(spec.algorithm, model_, lattice_, RuleInputs{spec.proposal, spec.companion});
   const int T = int(spec.temperatures.size());
   const int N = lattice_.n_sites();
   betas_.resize(T);
@@ -63,6 +63,8 @@ Simulation::Simulation(const SimulationSpec& spec)
   exchange_stream_ = PhiloxStream(key_, stream_id(0xFFFFFFFu, Purpose::Exchange));
   exchange_attempts_.assign(std::max(T - 1, 0), 0);
   exchange_accepts_.assign(std::max(T - 1, 0), 0);
+  proposal_attempts_.assign(T, 0);
+  proposal_accepts_.assign(T, 0);
   clusters_per_sweep_.assign(T, 0.0);
   cluster_sweeps_.assign(T, 0);
   cluster_count_avg_.assign(T, 0.0);
@@ -104,6 +106,8 @@ void Simulation::set_temperatures(const std::vector<double>& temperatures) {
   measurements_ = 0;
   frozen_ = false;
   std::fill(clusters_per_sweep_.begin(), clusters_per_sweep_.end(), 0.0);
+  std::fill(proposal_attempts_.begin(), proposal_attempts_.end(), 0);
+  std::fill(proposal_accepts_.begin(), proposal_accepts_.end(), 0);
   std::fill(cluster_sweeps_.begin(), cluster_sweeps_.end(), 0);
   std::fill(cluster_count_avg_.begin(), cluster_count_avg_.end(), 0.0);
   std::fill(cluster_sites_avg_.begin(), cluster_sites_avg_.end(), 0.0);
@@ -120,6 +124,10 @@ void Simulation::sweep_replica(int r, bool measuring, int64_t n, int64_t sweep_i
   SweepContext ctx{lattice_, model_, key_, inner_ ? spec_.threads : 1,
                    measuring ? clusters_per_sweep_[slot] : 0.0, sweep_index};
   const SweepReport rep_stats = rule_->sweeps(rep, ctx, n);
+  if (measuring) {
+    proposal_attempts_[slot] += rep_stats.proposals;
+    proposal_accepts_[slot] += rep_stats.accepted;
+  }
   if (count_clusters) {
     // running mean for the first kClusterWindow sweeps, exponential window after
     const double w = 1.0 / std::min(double(++cluster_sweeps_[slot]), kClusterWindow);
@@ -337,6 +345,13 @@ std::vector<double> Simulation::exchange_acceptance() const {
   return out;
 }
 
+std::vector<double> Simulation::proposal_acceptance() const {
+  std::vector<double> out(proposal_attempts_.size(), std::nan(""));
+  for (size_t t = 0; t < out.size(); ++t)
+    if (proposal_attempts_[t] > 0) out[t] = double(proposal_accepts_[t]) / proposal_attempts_[t];
+  return out;
+}
+
 std::vector<int8_t> Simulation::configuration(int slot) {
   if (slot < 0 || slot >= n_temps()) throw std::out_of_range("no such temperature slot");
   return replicas_[replica_of_slot_[slot]].configuration();
@@ -365,6 +380,8 @@ SimulationState Simulation::state() {
   s.cluster_count_avg = cluster_count_avg_;
   s.cluster_sites_avg = cluster_sites_avg_;
   s.counters = {therm_sweeps_, meas_sweeps_, measurements_, frozen_ ? 1 : 0};
+  s.proposal_attempts = proposal_attempts_;
+  s.proposal_accepts = proposal_accepts_;
   s.betas = betas_;
   s.best_energy = best_energy_;
   s.best_config = best_config_;
@@ -401,6 +418,13 @@ void Simulation::restore(const SimulationState& s) {
   exchange_stream_.restore(s.exchange_stream[0], int(s.exchange_stream[1]));
   exchange_attempts_ = s.exchange_attempts;
   exchange_accepts_ = s.exchange_accepts;
+  // checkpoints written before the counters existed have none: no proposals were made
+  need((s.proposal_attempts.empty() && s.proposal_accepts.empty()) ||
+       (s.proposal_attempts.size() == size_t(T) && s.proposal_accepts.size() == size_t(T)));
+  if (!s.proposal_attempts.empty()) {
+    proposal_attempts_ = s.proposal_attempts;
+    proposal_accepts_ = s.proposal_accepts;
+  }
   clusters_per_sweep_ = s.clusters_per_sweep;
   need(s.cluster_sweeps.size() == size_t(T) && s.cluster_count_avg.size() == size_t(T) &&
        s.cluster_sites_avg.size() == size_t(T));

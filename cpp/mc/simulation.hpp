@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lattice/lattice.hpp"
+#include "mc/global_proposal.hpp"
 #include "mc/model.hpp"
 #include "mc/replica.hpp"
 #include "mc/update_rule.hpp"
@@ -36,6 +37,9 @@ struct SimulationSpec {
   // grid keeps the indices the temperatures have in the whole grid, so shards together
   // reproduce the unsharded run exactly.
   std::vector<uint32_t> replica_ids;
+  // --algorithm neural: the proposal, and the rule each proposal alternates with ("": none).
+  std::shared_ptr<const GlobalProposal> proposal;
+  std::string companion;
 };
 
 // Measurements of one call, per temperature slot, in slot order.
@@ -57,6 +61,7 @@ struct SimulationState {
   std::vector<int64_t> cluster_sweeps;
   std::vector<double> clusters_per_sweep, cluster_count_avg, cluster_sites_avg;
   std::vector<int64_t> counters;
+  std::vector<int64_t> proposal_attempts, proposal_accepts;  // per slot, measurement phase
   std::vector<double> betas;
   double best_energy = std::numeric_limits<double>::infinity();
   std::vector<int8_t> best_config;
@@ -79,6 +84,8 @@ void for_each_field(State& s, Visit&& visit) {
   visit("cluster_count_avg", s.cluster_count_avg);
   visit("cluster_sites_avg", s.cluster_sites_avg);
   visit("counters", s.counters);
+  visit("proposal_attempts", s.proposal_attempts);
+  visit("proposal_accepts", s.proposal_accepts);
   visit("betas", s.betas);
   visit("best_energy", s.best_energy);
   visit("best_config", s.best_config);
@@ -113,6 +120,9 @@ class Simulation {
   // antiferromagnet, measured for the Ising model on two-colourable lattices.
   bool measures_staggered() const { return has_staggered_order(model_) && lattice_.bipartite(); }
   std::vector<double> exchange_acceptance() const;
+  // Fraction of the global proposals accepted per temperature while measuring (NaN where
+  // the rule proposes none).
+  std::vector<double> proposal_acceptance() const;
   const std::vector<double>& clusters_per_sweep() const { return clusters_per_sweep_; }
   std::vector<double> mean_cluster_size() const;
   double best_energy() const { return best_energy_; }
@@ -139,6 +149,7 @@ class Simulation {
   std::vector<int32_t> pt_order_;        // slots from hottest to coldest
   PhiloxStream exchange_stream_;
   std::vector<int64_t> exchange_attempts_, exchange_accepts_;
+  std::vector<int64_t> proposal_attempts_, proposal_accepts_;
   std::vector<double> clusters_per_sweep_;
   // Thermalization averages of clusters and flipped sites per sweep (Wolff). An
   // exponential window of ~kClusterWindow sweeps forgets the start from disorder.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mc/cluster_updates.hpp"
+#include "mc/independence_update.hpp"
 #include "mc/local_updates.hpp"
 #include "mc/spin_models.hpp"
 
@@ -18,14 +19,16 @@ using registry::Description;
 // sites move together, so a configuration whose every move is free repeats exactly; where
 // such a cycle exists the chain cannot leave it (ergodicity_problem below).
 Description rule(const std::string& name, const std::string& summary, bool cluster,
-                 bool deterministic_at_zero_cost) {
+                 bool deterministic_at_zero_cost, bool needs_proposal = false) {
   Description d;
   d.concept = "update_rule";
   d.name = name;
   d.summary = summary;
-  d.capabilities = {{"cluster", cluster}, {"needs_zero_field", cluster}, {"parallel_inside", !cluster},
+  d.capabilities = {{"cluster", cluster}, {"needs_zero_field", cluster},
+                    {"parallel_inside", !cluster && !needs_proposal},
                     {"adaptive_sweep", name == "wolff"},
-                    {"deterministic_at_zero_cost", deterministic_at_zero_cost}};
+                    {"deterministic_at_zero_cost", deterministic_at_zero_cost},
+                    {"needs_proposal", needs_proposal}};
   return d;
 }
 
@@ -124,18 +127,36 @@ const bool registered = [] {
   // Where Metropolis locks (ergodicity_problem) the engine still builds it: the sweep is a
   // valid one, and tests of the bookkeeping use it there; physml simulate refuses it.
   r.add(rule("metropolis", "single-spin Metropolis, colour by colour", false, true),
-        [](const Model&, const Lattice&) { return std::make_unique<LocalUpdate>(LocalRule::Metropolis); });
+        [](const Model&, const Lattice&, const RuleInputs&) { return std::make_unique<LocalUpdate>(LocalRule::Metropolis); });
   r.add(rule("heatbath", "single-spin heat bath, colour by colour", false, false),
-        [](const Model&, const Lattice&) { return std::make_unique<LocalUpdate>(LocalRule::HeatBath); });
+        [](const Model&, const Lattice&, const RuleInputs&) { return std::make_unique<LocalUpdate>(LocalRule::HeatBath); });
   r.add(rule("wolff", "Wolff single-cluster flips (N spins per sweep on average)", true, false),
-        [](const Model& m, const Lattice&) -> std::unique_ptr<UpdateRule> {
+        [](const Model& m, const Lattice&, const RuleInputs&) -> std::unique_ptr<UpdateRule> {
           check_clusters("wolff", m);
           return std::make_unique<WolffUpdate>();
         });
   r.add(rule("sw", "Swendsen-Wang: every cluster of the bond configuration", true, false),
-        [](const Model& m, const Lattice&) -> std::unique_ptr<UpdateRule> {
+        [](const Model& m, const Lattice&, const RuleInputs&) -> std::unique_ptr<UpdateRule> {
           check_clusters("sw", m);
           return std::make_unique<SwendsenWangUpdate>();
+        });
+  r.add(rule("neural", "independence Metropolis-Hastings with a trained network (--proposal) "
+                       "proposing whole configurations; one proposal per sweep", false, false, true),
+        [](const Model& m, const Lattice& lat, const RuleInputs& in) -> std::unique_ptr<UpdateRule> {
+          if (!in.proposal) throw std::invalid_argument("--algorithm neural needs --proposal");
+          if (in.proposal->n_sites() != lat.n_sites())
+            throw std::invalid_argument("the proposal has " + std::to_string(in.proposal->n_sites()) +
+                                        " sites, the lattice " + std::to_string(lat.n_sites()));
+          if (in.proposal->n_states() != m.n_states())
+            throw std::invalid_argument("the proposal's spins have " + std::to_string(in.proposal->n_states()) +
+                                        " states, the model's " + std::to_string(m.n_states()));
+          std::unique_ptr<UpdateRule> companion;
+          if (!in.companion.empty()) {
+            if (registry::describe("update_rule", in.companion).capabilities.at("needs_proposal"))
+              throw std::invalid_argument("--hybrid " + in.companion + " would alternate neural with itself");
+            companion = make_update_rule(in.companion, m, lat);
+          }
+          return std::make_unique<IndependenceUpdate>(in.proposal, std::move(companion));
         });
   return true;
 }();
@@ -149,8 +170,10 @@ std::string ergodicity_problem(const std::string& name, const Model& model, cons
 }
 
 std::unique_ptr<UpdateRule> make_update_rule(const std::string& name, const Model& model,
-                                             const Lattice& lattice) {
-  return UpdateRuleRegistry::instance().get(name, "algorithm")(model, lattice);
+                                             const Lattice& lattice, const RuleInputs& inputs) {
+  if (!inputs.companion.empty() && !registry::describe("update_rule", name).capabilities.at("needs_proposal"))
+    throw std::invalid_argument("--hybrid is for --algorithm neural");
+  return UpdateRuleRegistry::instance().get(name, "algorithm")(model, lattice, inputs);
 }
 
 }  // namespace physml

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "lattice/lattice.hpp"
+#include "mc/global_proposal.hpp"
 #include "mc/model.hpp"
 #include "mc/replica.hpp"
 
@@ -29,6 +30,15 @@ struct SweepContext {
 struct SweepReport {
   int64_t clusters = 0;
   int64_t cluster_sites = 0;
+  int64_t proposals = 0;  // global moves proposed (independence updates) and accepted
+  int64_t accepted = 0;
+  SweepReport& operator+=(const SweepReport& o) {
+    clusters += o.clusters;
+    cluster_sites += o.cluster_sites;
+    proposals += o.proposals;
+    accepted += o.accepted;
+    return *this;
+  }
 };
 
 class UpdateRule {
@@ -39,11 +49,7 @@ class UpdateRule {
   // n sweeps back to back; rules with per-sweep start-up costs override it.
   virtual SweepReport sweeps(Replica& r, const SweepContext& ctx, int64_t n) const {
     SweepReport total;
-    for (int64_t i = 0; i < n; ++i) {
-      const SweepReport one = sweep(r, ctx);
-      total.clusters += one.clusters;
-      total.cluster_sites += one.cluster_sites;
-    }
+    for (int64_t i = 0; i < n; ++i) total += sweep(r, ctx);
     return total;
   }
   // Whether a sweep's length adapts to the configuration until the run fixes it
@@ -55,12 +61,20 @@ class UpdateRule {
   virtual bool wants_fast_kernel(const Lattice&, const Model&) const { return false; }
 };
 
+// What some rules need beyond the model and lattice: the proposal of an independence update
+// (capability needs_proposal) and the rule it alternates with (empty: none).
+struct RuleInputs {
+  std::shared_ptr<const GlobalProposal> proposal;
+  std::string companion;
+};
+
 // A registered rule (mc/update_rule.cpp) for a model; throws std::invalid_argument when the
 // rule cannot treat it.
-using UpdateRuleFactory = std::function<std::unique_ptr<UpdateRule>(const Model&, const Lattice&)>;
+using UpdateRuleFactory =
+    std::function<std::unique_ptr<UpdateRule>(const Model&, const Lattice&, const RuleInputs&)>;
 using UpdateRuleRegistry = registry::Registry<UpdateRuleFactory>;
 std::unique_ptr<UpdateRule> make_update_rule(const std::string& name, const Model& model,
-                                             const Lattice& lattice);
+                                             const Lattice& lattice, const RuleInputs& inputs = {});
 // Why the registered rule `name` would not be ergodic for this model on this lattice, or ""
 // (only rules with the capability deterministic_at_zero_cost can fail; mc/update_rule.cpp).
 // Callers that want a correct sample refuse such a case (workflows/simulate.py).

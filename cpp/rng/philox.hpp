@@ -51,6 +51,8 @@ enum class Purpose : uint32_t {
   ClusterFlip = 5,
   Exchange = 6,
   Initial = 7,
+  Proposal = 8,    // whole configurations an independence update proposes
+  Acceptance = 9,  // its accept/reject draws
 };
 
 inline uint32_t stream_id(uint32_t replica, Purpose p) {

@@ -8,6 +8,7 @@
 namespace physml::variational {
 
 using autodiff::Matrix;
+using autoregressive::log_add_exp;
 
 namespace {
 
@@ -20,11 +21,6 @@ autodiff::OptimizerSettings adam_settings(double lr) {
 
 // Estimates of the final measurement draw from steps 2^40 + k, never a training step's.
 constexpr uint64_t kMeasureSteps = uint64_t(1) << 40;
-
-double log_add_exp(double a, double b) {
-  const double m = std::max(a, b);
-  return m + std::log(std::exp(a - m) + std::exp(b - m));
-}
 
 }  // namespace
 
@@ -51,13 +47,11 @@ void VanTrainer::sample(long rows, uint64_t step, Matrix<double>& s, Eigen::Vect
     log_q = lq;
     return;
   }
-  // The mixture: each row flipped with probability 1/2 (a draw past the sites' own), then
-  // q_z2(s) = (q(s) + q(-s)) / 2, of which the sampler knows the term of the unflipped row.
-  const Key key = make_key(s_.seed);
+  // The mixture: each row flipped with probability 1/2, then q_z2(s) = (q(s) + q(-s)) / 2, of
+  // which the sampler knows the term of the unflipped row.
   Eigen::VectorXd a = lq, b = net_.log_prob(-s, s_.threads);  // log q(s0), log q(-s0)
   for (long r = 0; r < rows; ++r) {
-    const Counter c = draw(key, uint32_t(net_.n_sites()), uint32_t(r), step);
-    if (c[0] & 1u) {
+    if (net_.mixture_flip(s_.seed, step, uint32_t(r))) {
       s.row(r) *= -1.0;
       std::swap(a[r], b[r]);
     }

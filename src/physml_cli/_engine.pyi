@@ -64,13 +64,21 @@ class Lattice:
         """(|G|, n_sites): the registered group ('translations', or 'lattice': translations
         times the point group), identity first."""
 
+class GlobalProposal:
+    """A distribution over whole configurations that proposes for --algorithm neural; made
+    by its subclasses (MadeProposal) only."""
+    def __init__(self) -> None: ...
+    @property
+    def n_sites(self) -> int: ...
+
 class Simulation:
     def __init__(self, model: str, lattice: str, L: int, J: float = 1.0, h: float = 0.0,
                  q: int = 2, algorithm: str = "metropolis",
                  temperatures: Sequence[float] = ..., seed: int = 0,
                  parallel_tempering: bool = False, threads: int = 1, init: str = "random",
                  track_minimum: bool = False, fast_kernel: bool = True,
-                 replica_ids: Sequence[int] = ()) -> None: ...
+                 replica_ids: Sequence[int] = (), proposal: GlobalProposal | None = None,
+                 companion: str = "") -> None: ...
     def thermalize(self, sweeps: int) -> None: ...
     def measure(self, sweeps: int, measure_every: int = 1,
                 snapshot_every: int = 0) -> dict[str, np.ndarray]:
@@ -94,6 +102,9 @@ class Simulation:
         """Ising on a two-colourable lattice: measure() also returns 'ms'."""
     @property
     def exchange_acceptance(self) -> list[float]: ...
+    @property
+    def proposal_acceptance(self) -> list[float]:
+        """Per temperature: fraction of the global proposals accepted while measuring."""
     @property
     def clusters_per_sweep(self) -> list[float]: ...
     @property
@@ -296,6 +307,15 @@ class Made:
     def log_prob(self, configs: npt.ArrayLike, threads: int = 1) -> np.ndarray: ...
     def logits(self, configs: npt.ArrayLike) -> np.ndarray: ...
     def weighted_gradient(self, configs: npt.ArrayLike, weights: list, threads: int = 1) -> tuple: ...
+
+class MadeProposal(GlobalProposal):
+    """Trained networks (networks[k] at betas[k]) proposing for --algorithm neural."""
+    def __init__(self, betas: Sequence[float], networks: Sequence[Made], z2: bool = False) -> None: ...
+    def nearest(self, beta: float) -> int:
+        """Index of the network proposing at beta."""
+    def draw(self, beta: float, seed: int, first: int, rows: int) -> npt.NDArray[np.int8]:
+        """Proposals: row k from the stream (seed, first + k)."""
+    def log_q(self, beta: float, configs: npt.ArrayLike) -> list[float]: ...
 
 class ClassicalSystem:
     """N Ising spins with E = -sum J_ij s_i s_j - h sum s_i (a lattice model or the SK glass);

@@ -62,9 +62,12 @@ _SYMMETRIC = ", ".join(e.name for e in registry.entries("ansatz") if e.can("symm
 class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     """Variational Monte Carlo ground state with a neural-network (or Jastrow) wave function."""
     size: int = _size(20)
-    ansatz: str = opt.option("rbm", registry.choice("ansatz"), registry.listing("ansatz") + ".")
-    alpha: float = opt.option(1.0, params.Real(), "Hidden units per site (rbm; ffn's default "
-                                                  "width); feature maps (" + _SYMMETRIC + ").")
+    ansatz: str | None = opt.option(
+        None, registry.choice("ansatz"), registry.listing("ansatz") + " [rbmsymm over the "
+        "lattice's space group on periodic lattices, rbm with --open].")
+    alpha: float | None = opt.option(None, params.Real(), "Hidden units per site (rbm; ffn's "
+                                     "default width); feature maps (" + _SYMMETRIC + ") [1; " +
+                                     _SYMMETRIC + ": 4].")
     symmetries: str | None = opt.option(
         None, registry.choice("symmetry_group"), "The group a symmetric ansatz (" + _SYMMETRIC +
         ") shares its "
@@ -94,15 +97,16 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
                                                             "the start of every iteration.")
     sweep_size: int = opt.option(0, params.Count(0, 1 << 24), "Proposals between samples "
                                                               "[0: one per site].")
-    iterations: int = opt.option(300, params.Count(0), "Optimisation steps (with --resume: "
+    iterations: int = opt.option(1000, params.Count(0), "Optimisation steps (with --resume: "
                                                        "steps added).")
     optimizer: str = opt.option("sr", registry.choice("vmc_optimizer"),
                                 registry.listing("vmc_optimizer") + ".")
     lr: float | None = opt.option(None, params.Real(0, low_open=True), "Learning rate "
-                                  "[0.05; " + _SYMMETRIC + ": min(0.01, 3/|G|)].")
+                                  "[0.05; " + _SYMMETRIC + ": min(0.03, 3/|G|)].")
     diag_shift: float | None = opt.option(None, params.Real(0, low_open=True),
                                           "SR: shift added to the diagonal of S [0.01; " +
-                                          _SYMMETRIC + ": 0.1].")
+                                          _SYMMETRIC + ": 0.1, falling to 0.01 over the first "
+                                          "300 iterations].")
     sr_solver: str = opt.option(
         "auto", registry.choice("sr_solver"), "SR: dense (Cholesky-preconditioned CG in "
         "parameter space), kernel (the same in sample space), cg (matrix-free) or auto (the "
@@ -120,7 +124,7 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
                                      "--diag-shift move to their final values.")
     strict: bool = opt.switch("Exit with code 3 when the run has a warning (divergence, "
                               "R-hat, acceptance, ...), after writing and printing it.")
-    measure_samples: int = opt.option(4096, params.Count(1),
+    measure_samples: int = opt.option(16384, params.Count(1),
                                       "Fresh samples for the final energy and observables.")
     average: int = opt.option(0, params.Count(0, 1 << 20), "Measure with the parameters "
                               "averaged over the last N iterations (Polyak averaging, which "

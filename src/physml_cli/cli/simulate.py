@@ -32,7 +32,15 @@ class SimulateSettings(opt.Written, opt.Threaded, opt.Seeded):
         flags=("--size",), multiple=True)
     temperatures: tuple[float, ...] = opt.option(
         "1.5:3.5:11", TEMPERATURES, "a:b:n (n values from a to b) or a comma list.")
-    algorithm: str = opt.option("metropolis", registry.choice("update_rule"))
+    algorithm: str = opt.option("metropolis", registry.choice("update_rule"),
+                                registry.listing("update_rule") + ".")
+    proposal: str | None = opt.option(
+        None, None, "--algorithm neural: a VAN file (physml variational --method van) whose "
+                    "networks propose whole configurations; each temperature takes the one "
+                    "trained nearest it.")
+    hybrid: str | None = opt.option(
+        None, registry.choice("update_rule"), "--algorithm neural: follow every proposal by "
+                                              "one sweep of this rule (e.g. metropolis).")
     parallel_tempering: bool = opt.switch(
         "Exchange configurations between neighbouring temperatures every sweep.")
     anneal: bool = opt.switch("One chain cooled through the temperatures, hottest first; "
@@ -84,6 +92,15 @@ class SimulateSettings(opt.Written, opt.Threaded, opt.Seeded):
             raise PhysmlError("--parallel-tempering needs at least two temperatures")
         if self.resume and self.overwrite:
             raise PhysmlError("--resume and --overwrite exclude each other")
+        neural = registry.entry("update_rule", self.algorithm).can("needs_proposal")
+        if neural and not self.proposal:
+            raise PhysmlError(f"--algorithm {self.algorithm} needs --proposal VAN.h5 (a "
+                              "network trained by physml variational --method van)")
+        if not neural and (self.proposal or self.hybrid):
+            flag = "--proposal" if self.proposal else "--hybrid"
+            raise PhysmlError(f"{flag} is for --algorithm neural")
+        if self.hybrid and registry.entry("update_rule", self.hybrid).can("needs_proposal"):
+            raise PhysmlError(f"--hybrid {self.hybrid} would alternate neural with itself")
         if self.shard and (self.parallel_tempering or self.anneal):
             raise PhysmlError("--shard splits independent temperatures: not with "
                               "--parallel-tempering or --anneal")
@@ -102,4 +119,5 @@ class SimulateSettings(opt.Written, opt.Threaded, opt.Seeded):
                     parallel_tempering=self.parallel_tempering, anneal=self.anneal,
                     thermalize=self.thermalize, sweeps=self.sweeps,
                     measure_every=self.measure_every, save_configs=self.save_configs,
-                    init=self.init, seed=self.seed)
+                    init=self.init, seed=self.seed, proposal=self.proposal or "",
+                    hybrid=self.hybrid or "")

@@ -118,7 +118,7 @@ def run_vmc(opts: VmcSettings) -> VmcResult | None:
     output, threads, plot, as_json = opts.output, opts.threads, opts.plot, opts.as_json
     iterations = opts.iterations
     s = vmc.resolve(**opts.run_options())
-    schedule = opts.schedule()
+    schedule = vmc.default_schedule(s, opts.schedule(), opts.diag_shift is not None)
     if resume.plan(output, opts.resume, opts.overwrite, resume.INSIDE) == resume.CONTINUE:
         assert output
         saved = schema.read_vmc(output)

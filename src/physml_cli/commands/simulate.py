@@ -98,7 +98,7 @@ class Simulated(Result):
 
 def _reload(out: str, params: dict[str, Any]) -> tuple[schema.SizeResult, str]:
     sim = schema.read_simulation(out)
-    stored = {k: sim["attrs"].get(k) for k in simulate.RESULT_KEYS}
+    stored = {k: sim["attrs"].get(k, simulate.ADDED_KEYS.get(k)) for k in simulate.RESULT_KEYS}
     mine = {k: params[k] for k in simulate.RESULT_KEYS}
     if stored != mine:
         diff = sorted(k for k in simulate.RESULT_KEYS if stored[k] != mine[k])

@@ -329,7 +329,9 @@ SIMULATION_SCHEMA = Schema(
            Attr("init", "str", False, choices=("random", "ordered")),
            Attr("parallel_tempering", "bool", False), Attr("temperatures", "reals", False),
            Attr("temperature_grid", "reals", False), Attr("shard", "shard", False),
-           Attr("replica_ids", "ints", False), Attr("wall_s", "real", False, (0, None))),
+           Attr("replica_ids", "ints", False), Attr("wall_s", "real", False, (0, None)),
+           Attr("proposal", "str", False), Attr("proposal_fingerprint", "str", False),
+           Attr("hybrid", "str", False)),
     data=(Data("temperatures", "float", ("n_T",), (0, None)),
           Data("configs", "int8", ("n_T", "n_cfg", "*lattice"), "spin"),
           Data("config_energy", "float", ("n_T", "n_cfg"), ("-e_max", "e_max"), False),
@@ -346,6 +348,10 @@ SIMULATION_SCHEMA = Schema(
           Data("extras/exchange_acceptance", "float", ("?",), required=False),
           Data("extras/clusters_per_sweep", "float", ("n_T",), required=False),
           Data("extras/mean_cluster_size", "float", ("n_T",), required=False),
+          # --algorithm neural: accepted fraction of the proposals, and the temperature the
+          # proposing network was trained at
+          Data("extras/proposal_acceptance", "float", ("n_T",), required=False),
+          Data("extras/proposal_temperature", "float", ("n_T",), (0, None), required=False),
           Data("extras/best_energy_per_site", "float", (1,), ("-e_max", "e_max"), False),
           Data("extras/best_config", "int8", ("*lattice",), "spin", False)),
     dims=_simulation_dims, relations=_simulation_relations)
@@ -405,6 +411,8 @@ CHECKPOINT_SCHEMA = Schema(
            Attr("params.parallel_tempering", "bool"), Attr("params.algorithm", "str"),
            Attr("params.init", "str"), Attr("params.shard", "shard", False),
            Attr("params.replica_ids", "ints", False),
+           Attr("params.proposal", "str", False), Attr("params.hybrid", "str", False),
+           Attr("params.proposal_fingerprint", "str", False),
            Attr("progress.stage", _INT, range=(0, "n_stages")),
            Attr("progress.therm_done", _INT, range=(0, "thermalize")),
            Attr("progress.meas_done", _INT, range=(0, "sweeps"))),
@@ -421,6 +429,8 @@ CHECKPOINT_SCHEMA = Schema(
           Data("engine/cluster_count_avg", "float", ("n_T",), (0, None)),
           Data("engine/cluster_sites_avg", "float", ("n_T",), (0, None)),
           Data("engine/counters", "int", (4,)),
+          Data("engine/proposal_attempts", "int", ("n_T",), (0, None), required=False),
+          Data("engine/proposal_accepts", "int", ("n_T",), (0, None), required=False),
           Data("engine/betas", "float", ("n_T",), (0, None)),
           Data("engine/best_energy", "float", [(), (1,)]),
           Data("engine/best_config", "int8", ("?",), "spin"),
@@ -571,6 +581,8 @@ VARIATIONAL_SCHEMA = Schema(
            Attr("iteration", _INT, required=False, range=(0, None))),
     data=(*(Data("results/" + k, "float", ("done",)) for k in _VARIATIONAL_RESULTS),
           Data("parameters", "float", ("n_params",), "finite", required=False),
+          # the network trained at each finished temperature (van)
+          Data("networks", "float", ("done", "n_params"), "finite", required=False),
           Data("adam/first_moment", "float", ("n_params",), "finite", required=False),
           Data("adam/second_moment", "float", ("n_params",), "finite", required=False),
           *(Data("history/" + k, "float", ("?",), required=False) for k in _VARIATIONAL_HISTORY)),

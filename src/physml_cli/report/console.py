@@ -47,6 +47,10 @@ def size_json(result: Any, output: str) -> dict[str, Any]:
         out["anneal"] = {"best_energy_per_site": _num(result.extras["best_energy_per_site"][0])}
     if "exchange_acceptance" in result.extras:
         out["exchange_acceptance"] = [_num(x) for x in result.extras["exchange_acceptance"]]
+    if "proposal_acceptance" in result.extras:
+        for row, a, t in zip(rows, result.extras["proposal_acceptance"],
+                             result.extras["proposal_temperature"]):
+            row["proposal_acceptance"], row["proposal_trained_at"] = _num(a), float(t)
     return out
 
 
@@ -102,17 +106,23 @@ def _pm(v: float, e: float) -> str:
 def summary_table(result: Any, output: str) -> Table:
     p = result.params
     title = (f"{p['model']} on {p['lattice']} L={p['L']}, {p['algorithm']}"
+             f"{' + ' + p['hybrid'] if p.get('hybrid') else ''}"
              f"{' + PT' if p['parallel_tempering'] else ''}{' (anneal)' if p['anneal'] else ''}"
              f" -> {output}")
     t = Table(title=title, title_style="bold")
-    for col in ("T", "e", "|m|", "C", "χ", "Binder U", "τ_e", "τ_|m|"):
+    accepted = result.extras.get("proposal_acceptance")
+    for col in ("T", "e", "|m|", "C", "χ", "Binder U", "τ_e", "τ_|m|") + (
+            ("accepted", "trained at") if accepted is not None else ()):
         t.add_column(col, justify="right")
     s = result.summary
     for i, T in enumerate(result.temperatures):
-        t.add_row(f"{T:.4g}", _pm(s["e"][i], s["e_err"][i]), _pm(s["m_abs"][i], s["m_abs_err"][i]),
-                  _pm(s["c"][i], s["c_err"][i]), _pm(s["chi"][i], s["chi_err"][i]),
-                  _pm(s["binder"][i], s["binder_err"][i]), f"{s['tau_e'][i]:.3g}",
-                  f"{s['tau_m'][i]:.3g}")
+        row = [f"{T:.4g}", _pm(s["e"][i], s["e_err"][i]), _pm(s["m_abs"][i], s["m_abs_err"][i]),
+               _pm(s["c"][i], s["c_err"][i]), _pm(s["chi"][i], s["chi_err"][i]),
+               _pm(s["binder"][i], s["binder_err"][i]), f"{s['tau_e'][i]:.3g}",
+               f"{s['tau_m'][i]:.3g}"]
+        if accepted is not None:
+            row += [f"{accepted[i]:.3f}", f"{result.extras['proposal_temperature'][i]:.4g}"]
+        t.add_row(*row)
     return t
 
 

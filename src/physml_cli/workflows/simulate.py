@@ -20,6 +20,7 @@ import numpy as np
 from physml_cli import _engine
 from physml_cli import registry, resources
 from physml_cli.io import schema
+from physml_cli.workflows import neural_proposal
 from physml_cli.errors import Interrupted, PhysmlError
 from physml_cli.runtime.resume import checkpoint_path
 from physml_cli.runtime.signals import SignalCatcher
@@ -29,7 +30,9 @@ CHUNK_SECONDS = 0.5
 # Parameters that define the result; a checkpoint must agree on all of them.
 RESULT_KEYS = ("model", "lattice", "L", "J", "h", "q", "algorithm", "temperatures", "shard", "seed",
                "thermalize", "sweeps", "measure_every", "save_configs", "parallel_tempering",
-               "anneal", "init")
+               "anneal", "init", "hybrid", "proposal_fingerprint")
+# Keys added after checkpoints were first written, with the value older ones meant.
+ADDED_KEYS = {"hybrid": "", "proposal_fingerprint": ""}
 
 
 @dataclass
@@ -97,7 +100,7 @@ def check_ergodic(algorithm: str, model: str, lattice: str, L: int, J: float, h:
     if not problem:
         return
     working = [e.name for e in registry.entries("update_rule")
-               if not e.can("deterministic_at_zero_cost")
+               if not e.can("deterministic_at_zero_cost") and not e.can("needs_proposal")
                and not (e.can("needs_zero_field") and h != 0)]
     raise PhysmlError(f"--algorithm {algorithm} is not ergodic for --size {L}: {problem} "
                       f"(use --algorithm {' or '.join(working)})")
@@ -109,16 +112,24 @@ def check(params: dict[str, Any]) -> None:
                  params["measure_every"], params["save_configs"])
     check_ergodic(params["algorithm"], params["model"], params["lattice"], params["L"],
                   params["J"], params["h"], params["q"])
+    learnt = proposal(params)  # read and checked here, before anything is written
+    params["proposal_fingerprint"] = learnt.fingerprint if learnt else ""
+
+
+def proposal(params: dict[str, Any]) -> neural_proposal.Proposal | None:
+    return neural_proposal.load(params["proposal"], params) if params.get("proposal") else None
 
 
 def make_engine(params: dict[str, Any], threads: int) -> Any:
     temps = stages(params)[0]
+    learnt = proposal(params)
     return _engine.Simulation(
         model=params["model"], lattice=params["lattice"], L=params["L"], J=params["J"],
         h=params["h"], q=params["q"], algorithm=params["algorithm"], temperatures=temps,
         seed=params["seed"], parallel_tempering=params["parallel_tempering"], threads=threads,
         init=params["init"], track_minimum=params["anneal"],
-        replica_ids=params.get("replica_ids") or [])
+        replica_ids=params.get("replica_ids") or [],
+        proposal=learnt.engine if learnt else None, companion=params.get("hybrid") or "")
 
 
 def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
@@ -127,7 +138,9 @@ def run_size(params: dict[str, Any], threads: int, output: str, resume: bool,
     """Run (or continue) one lattice size and return its results; writes checkpoints.
     With `comm` (parallel tempering under MPI) the ranks share the replicas and every rank
     ends with the whole run's results."""
-    params = {"shard": "", "replica_ids": [], **params}  # a whole grid unless told otherwise
+    # a whole grid, and no proposal, unless told otherwise
+    params = {"shard": "", "replica_ids": [], "proposal": "", "hybrid": "",
+              "proposal_fingerprint": "", **params}
     check(params)
     add_up = None
     try:
@@ -212,13 +225,15 @@ def _load_checkpoint(ckpt: str, params: dict[str, Any], sim: Any) -> RunState:
         raise PhysmlError(f"--resume: no checkpoint {ckpt} to resume from")
     c = schema.read_checkpoint(ckpt)
     mine = {k: params[k] for k in RESULT_KEYS}
-    theirs = {k: c["params"].get(k) for k in RESULT_KEYS}
+    theirs = {k: c["params"].get(k, ADDED_KEYS.get(k)) for k in RESULT_KEYS}
     if mine != theirs:
         diff = sorted(k for k in RESULT_KEYS if mine[k] != theirs[k])
         raise PhysmlError(f"--resume: checkpoint {ckpt} was made with different "
                           f"{', '.join(diff)}")
     try:
-        sim.set_state(c["engine"])
+        # checkpoints from before the proposal counters existed hold none
+        none = np.zeros(0, dtype=np.int64)
+        sim.set_state({"proposal_attempts": none, "proposal_accepts": none, **c["engine"]})
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise PhysmlError(f"checkpoint {ckpt} is damaged: {exc}") from None
     # read_checkpoint has checked the counters against this very parameter set
@@ -261,6 +276,10 @@ def _collect(params: dict[str, Any], sim: Any, st: RunState, wall: float) -> sch
     extras: dict[str, np.ndarray] = {}
     if params["parallel_tempering"]:
         extras["exchange_acceptance"] = np.asarray(sim.exchange_acceptance)
+    learnt = proposal(params)
+    if learnt is not None:
+        extras["proposal_acceptance"] = np.asarray(sim.proposal_acceptance)
+        extras["proposal_temperature"] = np.array([learnt.temperature_for(float(T)) for T in temps])
     if params["algorithm"] == "wolff":
         extras["clusters_per_sweep"] = np.asarray(sim.clusters_per_sweep)
         extras["mean_cluster_size"] = np.asarray(sim.mean_cluster_size)

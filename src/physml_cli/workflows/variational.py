@@ -229,6 +229,9 @@ class Run:
     trainer: Any = None
     history: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in HISTORY})
     wall_before: float = 0.0
+    # the trained network of each finished temperature (None: a file from before they were
+    # kept was resumed), for `physml simulate --algorithm neural`
+    networks: list[np.ndarray] | None = field(default_factory=list)
 
     @property
     def done(self) -> bool:
@@ -280,6 +283,8 @@ def train(run: Run, stop: Callable[[], bool], on_step: Callable[[dict[str, Any]]
             on_step(st)
         run.wall_before += time.perf_counter() - t0
         run.results.append(measure(run))
+        if run.networks is not None:
+            run.networks.append(np.asarray(tr.parameters))
         run.current += 1
         if not run.done:
             run.start_temperature(np.asarray(tr.parameters))
@@ -318,6 +323,8 @@ def saved_state(run: Run) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "results/" + k: np.array([np.nan if getattr(r, k) is None else getattr(r, k)
                                   for r in run.results], dtype=float)
         for k in RESULT_FIELDS}
+    if run.networks:
+        arrays["networks"] = np.stack(run.networks)
     if run.trainer is not None:
         arrays["parameters"] = np.asarray(run.trainer.parameters)
         state = run.trainer.optimizer_state
@@ -345,6 +352,9 @@ def restore(saved: dict[str, Any], s: Settings, threads: int, path: str) -> Run:
     run = Run(s, system(s), min(threads, _engine.thread_limit()))
     run.current = int(attrs["current"])
     run.wall_before = float(attrs.get("wall_s", 0.0))
+    if s.trained:
+        run.networks = list(arrays["networks"]) if "networks" in arrays else (
+            None if run.current else [])
     methods = list(attrs.get("exact_methods", []))
     for i in range(run.current):
         values = {k: float(arrays["results/" + k][i]) for k in RESULT_FIELDS}

@@ -70,21 +70,44 @@ class Settings:
         return (self.n_sites + 1) // 2   # the S^z = 0 (or 1/2) sector, as in `physml exact`
 
 
+# Defaults a user can trust (docs/quantum.md, "Defaults"): with only the Hamiltonian, lattice
+# and size given, a periodic lattice gets the RBM symmetric under its whole space group with
+# alpha = 4 feature maps (the targets of 10x10 and 6x6 Heisenberg and the N = 80 TFIM are
+# met so; the plain RBM alpha = 1 stops near -0.664 on 10x10), the plain RBM alpha = 1 with
+# open boundaries.
+SYMMETRIC_ALPHA = 4.0
+PLAIN_ALPHA = 1.0
 # Default (--lr, --diag-shift). A weight of a symmetric ansatz enters |G| hidden units, so
 # one SR step moves log psi about |G| times as far as the plain RBM's: at the RBM's 0.05 /
 # 0.01 the first steps of the 4x4 and 6x6 Heisenberg models throw it into a frozen state, and
 # at 0.01 / 0.1 the 10x10 one (|G| = 800) sharpens until its chains stop moving after ten
-# iterations. lr = min(0.01, 3 / |G|) with shift 0.1 converged on every chain and square
-# tried (4x4 to 10x10, docs/quantum.md).
+# iterations. lr = min(0.03, 3 / |G|) starting from shift 0.1 converged on every chain and
+# square tried (4x4 to 10x10); the shift then falls to 0.01 over the first 300 iterations
+# (SYMMETRIC_SCHEDULE), which the ferromagnetic TFIM chain needs to reach 1e-5, and which a
+# shift of 0.01 from the start would not survive on the Heisenberg squares.
 PLAIN_STEP = (0.05, 0.01)
 SYMMETRIC_SHIFT = 0.1
+SYMMETRIC_SCHEDULE = Schedule(diag_shift_final=0.01, steps=300)
 
 
 def default_step(wave: registry.Entry, group: int) -> tuple[float, float]:
     """(lr, diag_shift) when not given, for an ansatz over a group of `group` elements."""
     if not wave.can("symmetric"):
         return PLAIN_STEP
-    return min(0.01, 3.0 / group), SYMMETRIC_SHIFT
+    return min(0.03, 3.0 / group), SYMMETRIC_SHIFT
+
+
+def default_ansatz(open_boundaries: bool) -> str:
+    return "rbm" if open_boundaries else "rbmsymm"
+
+
+def default_schedule(s: Settings, given: Schedule, diag_shift_given: bool) -> Schedule:
+    """The user's schedule; with none and no --diag-shift, a symmetric ansatz's shift falls
+    from 0.1 to 0.01 (SYMMETRIC_SCHEDULE)."""
+    wave = registry.entry("ansatz", s.ansatz)
+    if given.active or diag_shift_given or not wave.can("symmetric") or s.optimizer != "sr":
+        return given
+    return SYMMETRIC_SCHEDULE
 
 
 def bipartite(lattice: str, size: int, open_boundaries: bool) -> bool:
@@ -92,14 +115,17 @@ def bipartite(lattice: str, size: int, open_boundaries: bool) -> bool:
 
 
 def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta: float,
-            J2: float, open_boundaries: bool, ansatz: str, alpha: float,
+            J2: float, open_boundaries: bool, ansatz: str | None, alpha: float | None,
             complex_parameters: bool, architecture: str | None, init_scale: float, marshall: bool | None, sampler: str,
             chains: int, samples: int, discard: int, sweep_size: int, optimizer: str,
             lr: float | None, diag_shift: float | None, sr_solver: str, cg_tol: float, seed: int,
             symmetries: str | None = None, parity: str | None = None) -> Settings:
     """Checks the options and fills in the automatic choices."""
     exact.check_model(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries)
+    ansatz = ansatz or default_ansatz(open_boundaries)
     wave = registry.entry("ansatz", ansatz, "--ansatz")
+    if alpha is None:
+        alpha = SYMMETRIC_ALPHA if wave.can("symmetric") else PLAIN_ALPHA
     if wave.parameter("alpha"):
         wave.parameter("alpha").check(alpha, "--alpha")
     symmetries = check_symmetries(wave, symmetries, lattice, size, open_boundaries)
@@ -174,20 +200,23 @@ def default_architecture(wave: registry.Entry, architecture: str | None, alpha: 
 
 def check_symmetries(wave: registry.Entry, symmetries: str | None, lattice: str, size: int,
                      open_boundaries: bool) -> str:
-    """The symmetry group a symmetric ansatz shares its weights over (translations unless
-    told otherwise); refused for the others, and where the lattice lacks the group."""
+    """The symmetry group a symmetric ansatz shares its weights over (unless told otherwise
+    the whole space group, or the translations where the lattice has no point group);
+    refused for the others, and where the lattice lacks the group."""
     if not wave.can("symmetric"):
         if symmetries is not None:
             able = [e.name for e in registry.entries("ansatz") if e.can("symmetric")]
             raise PhysmlError(f"--symmetries is for the symmetric ansaetze "
                               f"({registry.spelled(able)})")
         return "translations"  # unused: what the engine builds by default
-    symmetries = symmetries or "translations"
-    registry.entry("symmetry_group", symmetries, "--symmetries")
+    if symmetries is not None:
+        registry.entry("symmetry_group", symmetries, "--symmetries")
     if open_boundaries:
         raise PhysmlError(f"--ansatz {wave.name} shares its weights over the lattice's "
                           "translations, which open boundaries break (use rbm)")
     lat = _engine.Lattice(lattice, size, open_boundaries)
+    if symmetries is None:
+        return "lattice" if len(lat.point_group()) > 1 else "translations"
     if symmetries == "lattice" and len(lat.point_group()) == 1:
         raise PhysmlError(f"--symmetries lattice: the {lattice} lattice has no point group here "
                           "(one-site cells only); use translations")
