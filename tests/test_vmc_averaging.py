@@ -1,5 +1,6 @@
-"""--average K: the final estimate from the mean parameters of the last K iterations, the
-optimiser's own parameters kept for --resume, the window saved and carried on."""
+"""--average K: the final estimate from the mean parameters of the last K iterations (within
+the last fifth of the run), the optimiser's own parameters kept for --resume, the window saved
+and carried on."""
 import h5py
 import numpy as np
 
@@ -19,8 +20,8 @@ def test_the_window_is_the_last_iterations_and_the_measurement_uses_its_mean():
     run = vmc.new_run(vmc.resolve(**SETTINGS), threads=1)
     vmc.average_over(run, 4)
     seen = []
-    vmc.iterate(run, 10, lambda: False, lambda st: seen.append(np.array(run.driver.parameters)))
-    assert [k for k, _ in run.window] == [7, 8, 9, 10]
+    vmc.iterate(run, 20, lambda: False, lambda st: seen.append(np.array(run.driver.parameters)))
+    assert [k for k, _ in run.window] == [17, 18, 19, 20]
     mean = np.mean(seen[-4:], axis=0)
     np.testing.assert_allclose(vmc.averaged_parameters(run), mean, rtol=0, atol=1e-15)
     configs = np.array(run.driver.configs)
@@ -48,21 +49,32 @@ def test_a_recovery_takes_the_window_back():
     assert int(run.driver.iteration) == 6
 
 
+def test_a_short_run_is_not_averaged_with_its_start():
+    run = vmc.new_run(vmc.resolve(**SETTINGS), threads=1)
+    vmc.average_over(run, 200)
+    seen = []
+    vmc.iterate(run, 10, lambda: False, lambda st: seen.append(np.array(run.driver.parameters)))
+    assert len(run.window) == 10 and [k for k, _ in vmc.averaged_window(run)] == [9, 10]
+    np.testing.assert_allclose(vmc.averaged_parameters(run), np.mean(seen[-2:], axis=0),
+                               rtol=0, atol=1e-15)
+
+
 def test_averaged_run_resumes_exactly(workdir):
     args = ["--hamiltonian", "heisenberg", "--size", "8", "--seed", "2", "--lr", "0.02",
             "--average", "10", "--measure-samples", "1024"]
-    straight = vmc_json(*args, "--iterations", "20", "--output", "straight.h5")
+    straight = vmc_json(*args, "--iterations", "50", "--output", "straight.h5")
     assert straight["averaged_over"] == 10
-    vmc_json(*args, "--iterations", "14", "--output", "parts.h5")
-    resumed = vmc_json(*args, "--iterations", "6", "--output", "parts.h5", "--resume")
+    vmc_json(*args, "--iterations", "35", "--output", "parts.h5")
+    resumed = vmc_json(*args, "--iterations", "15", "--output", "parts.h5", "--resume")
     assert resumed["energy"] == straight["energy"] and resumed["averaged_over"] == 10
     with h5py.File("straight.h5") as a, h5py.File("parts.h5") as b:
         assert a["average/parameters"].shape == (10, a.attrs["n_params"])
-        assert list(a["average/iterations"][()]) == list(range(11, 21))
+        assert list(a["average/iterations"][()]) == list(range(41, 51))
         assert np.array_equal(a["average/parameters"][()], b["average/parameters"][()])
         # the file's parameters are the optimiser's, not the mean
         assert np.array_equal(a["parameters"][()], a["average/parameters"][-1])
-    plain = vmc_json(*args[:-4], "--measure-samples", "1024", "--iterations", "20")
+    plain = vmc_json(*args[:-4], "--average", "0", "--measure-samples", "1024", "--iterations",
+                     "20")
     assert "averaged_over" not in plain
     res = run_physml("vmc", *args[:-4], "--average", "5", "--measure-samples", "1024",
                      "--iterations", "2", "--output", "parts.h5", "--resume")

@@ -119,6 +119,6 @@ def test_exchange_needs_spin_flip_terms():
 
 def test_proposals_are_registered_once_with_their_capability():
     entries = {d["name"]: d for d in E.registry()["vmc_proposal"]}
-    assert list(entries) == ["local", "exchange"]
+    assert list(entries) == ["local", "exchange", "direct"]
     assert entries["exchange"]["capabilities"]["conserves_sz"] is True
     assert entries["local"]["capabilities"]["conserves_sz"] is False

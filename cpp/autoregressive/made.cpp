@@ -1,6 +1,7 @@
 #include "autoregressive/made.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "rng/philox.hpp"
@@ -59,6 +60,30 @@ Made::Made(int n_sites, int depth, int width, autodiff::Activation activation, u
   }
 }
 
+void Made::set_sector(int n_up) {
+  if (n_up < -1 || n_up > n_) throw std::invalid_argument("the sector's up spins must be in 0..N (or -1: none)");
+  n_up_ = n_up;
+}
+
+Matrix<double> Made::forced_sites(const Matrix<double>& s, std::vector<bool>* contradicts) const {
+  Matrix<double> f = Matrix<double>::Zero(s.rows(), s.cols());
+  if (contradicts) contradicts->assign(size_t(s.rows()), false);
+  if (n_up_ < 0) return f;
+  for (long r = 0; r < s.rows(); ++r) {
+    int ups = 0;
+    for (long i = 0; i < n_; ++i) {
+      const int downs = int(i) - ups;
+      const double forced = ups == n_up_ ? -1.0 : downs == n_ - n_up_ ? 1.0 : 0.0;
+      if (forced != 0.0) {
+        f(r, i) = 1.0;
+        if (contradicts && s(r, i) != forced) (*contradicts)[size_t(r)] = true;
+      }
+      ups += s(r, i) > 0;
+    }
+  }
+  return f;
+}
+
 long Made::n_params() const {
   long n = 0;
   for (const auto& p : layers_) n += p.value.size();
@@ -105,7 +130,13 @@ Matrix<double> Made::logits(const Matrix<double>& s, int threads) const {
 Eigen::VectorXd Made::log_prob(const Matrix<double>& s, int threads) const {
   const Matrix<double> z = logits(s, threads);
   const auto x = (s.array() * z.array()).eval();
-  return (x.min(0.0) - (-x.abs()).exp().log1p()).matrix().rowwise().sum();
+  if (n_up_ < 0) return (x.min(0.0) - (-x.abs()).exp().log1p()).matrix().rowwise().sum();
+  std::vector<bool> outside;
+  const Matrix<double> forced = forced_sites(s, &outside);
+  Eigen::VectorXd out = ((x.min(0.0) - (-x.abs()).exp().log1p()) * (1.0 - forced.array())).matrix().rowwise().sum();
+  for (long r = 0; r < s.rows(); ++r)
+    if (outside[size_t(r)]) out[r] = -std::numeric_limits<double>::infinity();
+  return out;
 }
 
 Eigen::VectorXd Made::mixture_log_prob(const Matrix<double>& s, int threads) const {
@@ -128,7 +159,15 @@ Eigen::VectorXd Made::weighted_gradient(const Matrix<double>& s, const std::vect
     q.grad.setZero(q.value.rows(), q.value.cols());
     p.push_back(t.parameter(q));
   }
-  const Var lp = autodiff::bernoulli_log_prob(t, forward(t, t.constant(s), p), s);
+  Var z = forward(t, t.constant(s), p);
+  Matrix<double> certain;
+  if (n_up_ >= 0) {
+    // A forced site's logit is pushed to s z = 1e30, where log sigmoid is exactly 0 and its
+    // derivative exactly 0: the site drops out of log q and of the gradient.
+    certain = forced_sites(s).cwiseProduct(s) * 1e30;
+    z = autodiff::add(t, z, t.constant(certain));
+  }
+  const Var lp = autodiff::bernoulli_log_prob(t, z, s);
   t.backward(autodiff::weighted_sum(t, lp, w));
   log_q = t.value(lp).col(0);
   Eigen::VectorXd out(n_params());
@@ -164,8 +203,14 @@ void Made::sample(long rows, uint64_t seed, uint64_t step, int threads, Matrix<d
     for (size_t l = 0; l < depth; ++l) pre[l] = layers_[2 * l + 1].value.replicate(R, 1);
     for (size_t l = 0; l + 1 < depth; ++l) act[l].resize(R, pre[l].cols());
     Eigen::VectorXd lq = Eigen::VectorXd::Zero(R);
+    std::vector<int> ups(static_cast<size_t>(R), 0);
     for (int i = 0; i < n_; ++i) {
       for (long r = 0; r < R; ++r) {
+        if (n_up_ >= 0 && (ups[size_t(r)] == n_up_ || i - ups[size_t(r)] == n_ - n_up_)) {
+          s(r0 + r, i) = ups[size_t(r)] == n_up_ ? -1.0 : 1.0;  // the sector decides
+          ups[size_t(r)] += s(r0 + r, i) > 0;
+          continue;
+        }
         const double z = pre[depth - 1](r, i);
         const Counter c = draw(key, uint32_t(i), first_row + uint32_t(r0 + r), step);
         // q(+1) = sigmoid(z) from e = exp(-|z|) without overflow; log sigmoid(s z) =
@@ -173,6 +218,7 @@ void Made::sample(long rows, uint64_t seed, uint64_t step, int threads, Matrix<d
         const double e = std::exp(-std::abs(z)), p = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
         const double spin = to_unit(c[0], c[1]) < p ? 1.0 : -1.0;
         s(r0 + r, i) = spin;
+        ups[size_t(r)] += spin > 0;
         lq[r] += std::min(spin * z, 0.0) - std::log1p(e);
       }
       if (i + 1 == n_) break;

@@ -30,6 +30,12 @@ class Made {
   Made(int n_sites, int depth, int width, autodiff::Activation activation, uint64_t seed);
 
   int n_sites() const { return n_; }
+  // Restricts q to the configurations with n_up spins up (-1: all): a site whose value the
+  // sites before it already force (the ups or the downs are used up) is not drawn and adds
+  // nothing to log q, so q stays normalised over that sector (Hibat-Allah et al. 2020).
+  // A configuration outside the sector has log q = -inf.
+  void set_sector(int n_up);
+  int sector() const { return n_up_; }
   int depth() const { return int(layers_.size()) / 2; }
   int width() const { return width_; }
   autodiff::Activation activation() const { return activation_; }
@@ -64,7 +70,12 @@ class Made {
   // degree >= k (l below the top), outputs > k (the top layer).
   long first_fed(size_t l, int k) const;
 
+  // 1 where the sector forces site i of row r (given the sites before it), else 0; with
+  // `contradicts`, also whether some row holds a forced site at the other value.
+  Matrix<double> forced_sites(const Matrix<double>& s, std::vector<bool>* contradicts = nullptr) const;
+
   int n_, width_;
+  int n_up_ = -1;
   autodiff::Activation activation_;
   std::vector<autodiff::Parameter<double>> layers_;  // W (in, out), b (1, out) per layer
   std::vector<Matrix<double>> masks_;                // (in, out) per layer

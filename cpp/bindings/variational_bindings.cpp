@@ -62,6 +62,9 @@ void bind_variational(py::module_& m) {
       .def_property_readonly("n_params", &Made::n_params)
       .def_property_readonly("n_sites", &Made::n_sites)
       .def_property("parameters", &Made::parameters, &Made::set_parameters)
+      .def("set_sector", &Made::set_sector, py::arg("n_up"),
+           "Restrict q to the configurations with n_up spins up (-1: all).")
+      .def_property_readonly("sector", &Made::sector)
       .def("sample",
            [](const Made& net, long rows, uint64_t seed, uint64_t step, int threads) {
              Matrix<double> s;

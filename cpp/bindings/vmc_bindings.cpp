@@ -55,7 +55,7 @@ void bind_driver(py::module_& m, const char* name) {
                        int discard, int sweep_size, const std::string& optimizer, double lr,
                        double diag_shift, const std::string& sr_solver, double cg_tol, int cg_max_iter,
                        uint64_t seed, int threads, const std::vector<int>& chain_ids,
-                       const std::string& symmetries, int parity) {
+                       const std::string& symmetries, int parity, int depth) {
              VmcSpec s;
              s.hamiltonian = hamiltonian(ham, lattice, L, J, h, delta, J2, open);
              s.lattice = lattice;
@@ -66,6 +66,7 @@ void bind_driver(py::module_& m, const char* name) {
              s.ansatz.architecture = architecture;
              s.ansatz.init_scale = init_scale;
              s.ansatz.seed = seed;
+             s.ansatz.depth = depth;
              s.symmetries = symmetries;
              s.parity = parity;
              // Periodic convolutions see one-site two-dimensional lattices as an L x L image.
@@ -100,7 +101,7 @@ void bind_driver(py::module_& m, const char* name) {
            py::arg("diag_shift") = 0.01, py::arg("sr_solver") = "auto", py::arg("cg_tol") = 1e-6,
            py::arg("cg_max_iter") = 1000, py::arg("seed") = 0, py::arg("threads") = 1,
            py::arg("chain_ids") = std::vector<int>{}, py::arg("symmetries") = "translations",
-           py::arg("parity") = 0)
+           py::arg("parity") = 0, py::arg("depth") = 2)
       .def("step",
            [](Driver& d) {
              IterationStats st;

@@ -6,6 +6,7 @@
 #include "rng/philox.hpp"
 #include "vmc/ffn_ansatz.hpp"
 #include "vmc/jastrow.hpp"
+#include "vmc/made_ansatz.hpp"
 #include "vmc/parity.hpp"
 #include "vmc/rbm_ansatz.hpp"
 #include "vmc/rbm_symm.hpp"
@@ -96,6 +97,13 @@ std::unique_ptr<Ansatz<double>> ffnsymm(const AnsatzSpec& spec, int n_sites) {
                                      spec.group());
 }
 
+std::unique_ptr<Ansatz<double>> made(const AnsatzSpec& spec, int n_sites) {
+  const long width = std::lround(spec.alpha);
+  if (!(spec.alpha >= 1) || double(width) != spec.alpha)
+    throw std::invalid_argument("--alpha is the made network's hidden units per site: a whole number >= 1");
+  return std::make_unique<MadeAnsatz>(n_sites, spec.depth, int(width), spec.seed, spec.n_up);
+}
+
 const registry::Parameter kInitScale{"init_scale", "float", "standard deviation of the initial parameters", 0,
                                      registry::Parameter{}.max, false};
 
@@ -118,6 +126,12 @@ const bool registered = [] {
                           "log psi = mean over g of the outputs for g s (a group-convolutional network)",
                {{"architecture", "str", "autodiff layer string"}}, false, true),
         {ffnsymm, nullptr, true});
+  r.add(ansatz("made", "autoregressive network (MADE): psi = sqrt(q), q normalised and sampled exactly "
+                       "(--sampler direct); restricted to the S^z sector where the Hamiltonian conserves it",
+               {{"alpha", "float", "hidden units per site (a whole number)", 1, registry::Parameter{}.max, true},
+                {"depth", "int", "masked layers", 1, 16, true}},
+               false),
+        {made, nullptr, true});
   return true;
 }();
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "registry/registry.hpp"
+#include "rng/xoshiro256.hpp"
 #include "vmc/chain_gather.hpp"
 
 namespace physml::vmc {
@@ -51,6 +52,9 @@ class Walker {
   virtual void flip(int i, int j) = 0;
   // O_k(s) = d log psi(s) / d p_k for every parameter, in parameter order.
   virtual void log_derivatives(T* out) = 0;
+  // Replaces s by an exact, independent sample of |psi|^2 drawn from `rng`, where the wave
+  // function can (autoregressive ones); false: it cannot (--sampler direct refuses it).
+  virtual bool sample_exact(Xoshiro256& /*rng*/) { return false; }
 
  protected:
   Config s_;
@@ -84,7 +88,7 @@ class Ansatz {
 // Small random parameters (normal with standard deviation `scale`, real and imaginary parts
 // alike), addressed by the seed.
 struct AnsatzSpec {
-  std::string kind = "rbm";  // a registered ansatz: rbm | rbmsymm | jastrow | ffn | ffnsymm
+  std::string kind = "rbm";  // a registered ansatz: rbm | rbmsymm | jastrow | ffn | ffnsymm | made
   double alpha = 1;          // hidden units per site (rbm); feature maps (rbmsymm)
   std::string architecture;  // ffn: autodiff architecture string; log psi = sum of outputs
   int height = 1, width = 0; // ffn input geometry (width 0: a 1 x N row)
@@ -92,6 +96,8 @@ struct AnsatzSpec {
   // symmetry group, identity first), built only by the ansaetze that ask for them
   std::function<std::vector<std::vector<int32_t>>()> group;
   int parity = 0;  // +-1: psi projected onto that eigenvalue of flipping every spin; 0: none
+  int depth = 2;   // made: masked layers (width per site: alpha)
+  int n_up = -1;   // made: the S^z sector the network is restricted to (-1: none)
   double init_scale = 0.01;
   uint64_t seed = 0;
 };

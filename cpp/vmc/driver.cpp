@@ -71,8 +71,13 @@ VmcDriver<T>::VmcDriver(const VmcSpec& spec)
   // the whole wave function's times that.
   const long sublattice_a = std::count(sign_.begin(), sign_.end(), int8_t(-1));
   spec_.ansatz.parity = sublattice_a % 2 ? -spec.parity : spec.parity;
-  ansatz_ = make_ansatz<T>(spec_.ansatz, n);
   proposal_ = spec.proposal(spec.hamiltonian);
+  // An autoregressive ansatz samples in the run's S^z sector where the Hamiltonian keeps it
+  // and the sampler does (exactly, or by magnetization-conserving moves).
+  const bool sector = spec.n_up >= 0 && spec.hamiltonian.conserves_magnetization() &&
+                      (proposal_->conserves_sz() || proposal_->samples_exactly());
+  spec_.ansatz.n_up = sector ? spec.n_up : -1;
+  ansatz_ = make_ansatz<T>(spec_.ansatz, n);
   sweep_size_ = spec.sweep_size > 0 ? spec.sweep_size : n;
   // Correlations are averaged over the translations the boundaries allow.
   translations_ = lat.translations();
@@ -81,7 +86,7 @@ VmcDriver<T>::VmcDriver(const VmcSpec& spec)
   if (int(spec_.chain_ids.size()) != spec.chains) throw std::invalid_argument("one id per chain is needed");
   for (int c = 0; c < spec.chains; ++c) {
     walkers_.push_back(ansatz_->walker());
-    configs_.push_back(initial_config(n, proposal_->conserves_sz() ? spec.n_up : -1, spec.seed,
+    configs_.push_back(initial_config(n, spec_.ansatz.n_up >= 0 || proposal_->conserves_sz() ? spec.n_up : -1, spec.seed,
                                       spec_.chain_ids[size_t(c)]));
   }
 }

@@ -24,6 +24,8 @@ class Proposal {
   virtual std::optional<Flip> propose(const Config& s, Xoshiro256& rng) const = 0;
   // Whether every move keeps the magnetization, so a chain stays in the sector it starts in.
   virtual bool conserves_sz() const = 0;
+  // Whether a sweep replaces the configuration by an exact sample (no Markov chain).
+  virtual bool samples_exactly() const { return false; }
   // `moves` Metropolis steps of one chain (vmc/metropolis.hpp).
   virtual void sweep(Walker<double>& w, int moves, Xoshiro256& rng, MoveCounts& counts) const = 0;
   virtual void sweep(Walker<std::complex<double>>& w, int moves, Xoshiro256& rng, MoveCounts& counts) const = 0;

@@ -66,8 +66,8 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
         None, registry.choice("ansatz"), registry.listing("ansatz") + " [rbmsymm over the "
         "lattice's space group on periodic lattices, rbm with --open].")
     alpha: float | None = opt.option(None, params.Real(), "Hidden units per site (rbm; ffn's "
-                                     "default width); feature maps (" + _SYMMETRIC + ") [1; " +
-                                     _SYMMETRIC + ": 4].")
+                                     "default width; made's per site); feature maps (" + _SYMMETRIC +
+                                     ") [1; made and " + _SYMMETRIC + ": 4].")
     symmetries: str | None = opt.option(
         None, registry.choice("symmetry_group"), "The group a symmetric ansatz (" + _SYMMETRIC +
         ") shares its "
@@ -88,8 +88,12 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     marshall: bool | None = opt.option(
         None, None, "Marshall sign rule [on for antiferromagnetic heisenberg/xxz/j1j2 on "
                     "bipartite lattices].", flags=("--marshall/--no-marshall",))
+    depth: int | None = opt.option(None, params.Count(1, 16), "Masked layers of the made "
+                                   "ansatz (--alpha: its hidden units per site) [2].")
     sampler: str = opt.option("auto", None, "local (single flips), exchange (magnetization-"
-                                            "conserving) or auto.")
+                                            "conserving), direct (exact samples of made) or "
+                                            "auto (direct for made, else exchange where the "
+                                            "Hamiltonian conserves S^z, else local).")
     samples: int = opt.option(1008, params.Count(1, 1 << 24), "Samples per iteration (rounded "
                                                               "up to a multiple of --chains).")
     chains: int = opt.option(16, params.Count(1, 1 << 16), "Markov chains.")
@@ -126,9 +130,10 @@ class VmcSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
                               "R-hat, acceptance, ...), after writing and printing it.")
     measure_samples: int = opt.option(16384, params.Count(1),
                                       "Fresh samples for the final energy and observables.")
-    average: int = opt.option(0, params.Count(0, 1 << 20), "Measure with the parameters "
-                              "averaged over the last N iterations (Polyak averaging, which "
-                              "smooths the SR noise) [0: the last parameters].")
+    average: int = opt.option(
+        200, params.Count(0, 1 << 20), "Measure with the parameters averaged over the last N "
+        "iterations, within the last fifth of the run (Polyak averaging, which smooths the SR "
+        "noise; 0: the last parameters).")
     output: str | None = opt.output(None, "HDF5 file for the run (needed by --resume).")
     resume: bool = opt.resume("Continue the run saved in --output.")
     plot: str | None = opt.plot("PNG of energy and variance per iteration.")

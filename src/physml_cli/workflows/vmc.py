@@ -41,6 +41,7 @@ class Settings:
     alpha: float
     symmetries: str
     parity: int
+    depth: int
     complex_parameters: bool
     architecture: str
     init_scale: float
@@ -77,6 +78,9 @@ class Settings:
 # open boundaries.
 SYMMETRIC_ALPHA = 4.0
 PLAIN_ALPHA = 1.0
+# The made ansatz: the VAN's network (depth 2, 4 hidden units per site), sampled exactly.
+MADE_WIDTH = 4.0
+MADE_DEPTH = 2
 # Default (--lr, --diag-shift). A weight of a symmetric ansatz enters |G| hidden units, so
 # one SR step moves log psi about |G| times as far as the plain RBM's: at the RBM's 0.05 /
 # 0.01 the first steps of the 4x4 and 6x6 Heisenberg models throw it into a frozen state, and
@@ -119,13 +123,21 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
             complex_parameters: bool, architecture: str | None, init_scale: float, marshall: bool | None, sampler: str,
             chains: int, samples: int, discard: int, sweep_size: int, optimizer: str,
             lr: float | None, diag_shift: float | None, sr_solver: str, cg_tol: float, seed: int,
-            symmetries: str | None = None, parity: str | None = None) -> Settings:
+            symmetries: str | None = None, parity: str | None = None,
+            depth: int | None = None) -> Settings:
     """Checks the options and fills in the automatic choices."""
     exact.check_model(hamiltonian, lattice, size, J, h, delta, J2, open_boundaries)
     ansatz = ansatz or default_ansatz(open_boundaries)
     wave = registry.entry("ansatz", ansatz, "--ansatz")
     if alpha is None:
-        alpha = SYMMETRIC_ALPHA if wave.can("symmetric") else PLAIN_ALPHA
+        alpha = (SYMMETRIC_ALPHA if wave.can("symmetric") else
+                 MADE_WIDTH if wave.parameter("depth") else PLAIN_ALPHA)
+    if wave.parameter("depth"):
+        depth = MADE_DEPTH if depth is None else depth
+        wave.parameter("depth").check(depth, "--depth")
+    elif depth is not None:
+        able = [e.name for e in registry.entries("ansatz") if e.parameter("depth")]
+        raise PhysmlError(f"--depth is for the {registry.spelled(able)} ansatz")
     if wave.parameter("alpha"):
         wave.parameter("alpha").check(alpha, "--alpha")
     symmetries = check_symmetries(wave, symmetries, lattice, size, open_boundaries)
@@ -163,8 +175,17 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
     if sampler != "auto":
         registry.entry("vmc_proposal", sampler, "--sampler")
     conserving = registry.entry("hamiltonian", hamiltonian).can("conserves_sz")
+    exact_samples = wave.parameter("depth") is not None  # autoregressive: direct sampling
     if sampler == "auto":
-        sampler = "exchange" if conserving else "local"
+        sampler = "direct" if exact_samples else "exchange" if conserving else "local"
+    if sampler == "direct":
+        if not exact_samples:
+            raise PhysmlError(f"--sampler direct draws exact samples of an autoregressive ansatz "
+                              f"(made), not of {ansatz}")
+        if parity is not None:
+            raise PhysmlError("--sampler direct cannot sample a --parity projection (use "
+                              "--sampler exchange or local)")
+        discard = 0  # every sample is independent: nothing to discard
     if registry.entry("vmc_proposal", sampler).can("conserves_sz") and not conserving:
         raise PhysmlError(f"--sampler exchange keeps the magnetization, which {hamiltonian} does "
                           "not conserve (use local)")
@@ -177,7 +198,7 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
     architecture = default_architecture(wave, architecture, alpha, exact.n_sites(lattice, size))
     return Settings(hamiltonian=hamiltonian, lattice=lattice, size=size, J=J, h=h, delta=delta,
                     J2=J2, open_boundaries=open_boundaries, ansatz=ansatz, alpha=alpha,
-                    symmetries=symmetries, parity=flip_parity, complex_parameters=complex_parameters, architecture=architecture or "",
+                    symmetries=symmetries, parity=flip_parity, depth=int(depth or 0), complex_parameters=complex_parameters, architecture=architecture or "",
                     init_scale=init_scale, marshall=bool(marshall), sampler=sampler,
                     chains=chains, samples=samples, discard=discard, sweep_size=sweep_size,
                     optimizer=optimizer, lr=lr, diag_shift=diag_shift, sr_solver=sr_solver,
@@ -310,7 +331,7 @@ def make_driver(s: Settings, threads: int, chain_ids: list[int] | None = None) -
                    architecture=s.architecture, init_scale=s.init_scale, marshall=s.marshall,
                    sampler=s.sampler, n_up=s.n_up, chains=len(ids), chain_ids=ids,
                    samples_per_chain=s.samples_per_chain, discard=s.discard,
-                   sweep_size=s.sweep_size, optimizer=s.optimizer, lr=s.lr,
+                   sweep_size=s.sweep_size, optimizer=s.optimizer, lr=s.lr, depth=s.depth or 2,
                    diag_shift=s.diag_shift, sr_solver=s.sr_solver, cg_tol=s.cg_tol, seed=s.seed,
                    threads=threads)
     except ValueError as exc:
@@ -452,12 +473,22 @@ def average_over(run: Run, iterations: int) -> None:
 def averaged_parameters(run: Run) -> np.ndarray | None:
     """The mean of the parameters in the window (None without averaging). Summed in
     iteration order, so that the mean is the same number on every rank and after --resume."""
-    if not run.average or not run.window:
+    window = averaged_window(run)
+    if not window:
         return None
-    total = np.zeros_like(run.window[0][1])
-    for _, p in run.window:
+    total = np.zeros_like(window[0][1])
+    for _, p in window:
         total = total + p
-    return total / len(run.window)
+    return total / len(window)
+
+
+def averaged_window(run: Run) -> list[tuple[int, np.ndarray]]:
+    """The window's iterations in the last fifth of the run: a short run is never averaged
+    with its start, far from the optimum."""
+    if not run.average:
+        return []
+    done = int(run.driver.iteration)
+    return [w for w in run.window if w[0] > done - done // 5]
 
 
 def _chain_gather(comm: Any, ids: list[int], chains: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -471,7 +502,7 @@ def _chain_gather(comm: Any, ids: list[int], chains: int) -> Callable[[np.ndarra
 
 
 # Settings younger than some saved runs, with the value those runs had.
-SETTINGS_ADDED_LATER = {"symmetries": "translations", "parity": 0}
+SETTINGS_ADDED_LATER = {"symmetries": "translations", "parity": 0, "depth": 0}
 
 
 def restore(saved: dict[str, Any], s: Settings, threads: int, path: str, comm: Any = None,
@@ -734,4 +765,4 @@ def measure(run: Run, samples: int) -> Measurement | None:
         zz=list(m["zz"]),
         energy_imag=m["energy_imag"] if run.settings.complex_parameters else None,
         sx=m["sx"]["mean"] if tfim else None, sx_err=m["sx"]["error"] if tfim else None,
-        averaged_over=len(run.window) if mean is not None else None)
+        averaged_over=len(averaged_window(run)) if mean is not None else None)
