@@ -37,7 +37,7 @@ WORKLOADS = {
             "--thermalize", "1000", "--save-configs", "0", "--seed", "1", "-q",
             "--parallel-tempering"], "series/energy"),
     "vmc": (["vmc", "--hamiltonian", "heisenberg", "--lattice", "square", "--size", "8",
-             "--samples", "4096", "--chains", "16", "--iterations", "10", "--lr", "0.02",
+             "--ansatz", "rbm", "--samples", "4096", "--chains", "16", "--iterations", "10", "--lr", "0.02",
              "--diag-shift", "0.1", "--sr-solver", "cg", "--seed", "1", "-q"], "parameters"),
 }
 

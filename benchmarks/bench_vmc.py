@@ -72,10 +72,12 @@ def main() -> None:
 
     if args.scale:
         scale = {
-            "TFIM chain N=80, alpha=2": ["--hamiltonian", "tfim", "--size", "80", "--alpha", "2",
+            "TFIM chain N=80, alpha=2": ["--hamiltonian", "tfim", "--size", "80", "--ansatz", "rbm",
+                                         "--alpha", "2",
                                          "--samples", "1008", "--iterations", "300"],
             "Heisenberg 10x10, alpha=1": ["--hamiltonian", "heisenberg", "--lattice", "square",
-                                          "--size", "10", "--alpha", "1", "--samples", "1008",
+                                          "--size", "10", "--ansatz", "rbm", "--alpha", "1",
+                                          "--samples", "1008",
                                           "--iterations", "300", "--diag-shift", "0.1",
                                           "--lr", "0.02"],
         }
