@@ -32,7 +32,7 @@ class Proposal:
 def _networks(path: str, a: dict[str, Any], arrays: dict[str, Any]) -> tuple[list[float], Any]:
     done = int(a["current"])
     temps = [float(t) for t in a["temperatures"][:done]]
-    if "networks" in arrays:
+    if "networks" in arrays and len(arrays["networks"]):
         return temps, np.asarray(arrays["networks"])
     # files from before the networks of every temperature were kept: the last one's, once
     # the run is complete, is its `parameters`
@@ -67,13 +67,19 @@ def load(path: str, params: dict[str, Any]) -> Proposal:
     temps, weights = _networks(path, a, arrays)
     n_sites = int(_engine.Lattice(str(a["lattice"]), int(a["size"])).n_sites)
     nets = []
-    for w in weights:
-        net = _engine.Made(n_sites, int(a["depth"]), int(a["width"]), str(a["activation"]), 0)
-        net.parameters = np.ascontiguousarray(w, dtype=np.float64)
-        nets.append(net)
+    try:
+        for w in weights:
+            net = _engine.Made(n_sites, int(a["depth"]), int(a["width"]), str(a["activation"]), 0)
+            net.parameters = np.ascontiguousarray(w, dtype=np.float64)
+            nets.append(net)
+    except ValueError as exc:
+        raise PhysmlError(f"--proposal: {path}: {exc}") from None
     digest = hashlib.sha256()
     digest.update(f"{a['depth']}/{a['width']}/{a['activation']}/{bool(a['z2'])}".encode())
     digest.update(np.ascontiguousarray(weights, dtype=np.float64).tobytes())
     digest.update(np.asarray(temps, dtype=np.float64).tobytes())
-    engine = _engine.MadeProposal([1.0 / t for t in temps], nets, bool(a["z2"]))
+    try:
+        engine = _engine.MadeProposal([1.0 / t for t in temps], nets, bool(a["z2"]))
+    except ValueError as exc:
+        raise PhysmlError(f"--proposal: {path}: {exc}") from None
     return Proposal(engine, tuple(temps), digest.hexdigest()[:16])
