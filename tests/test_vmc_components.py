@@ -120,5 +120,6 @@ def test_exchange_needs_spin_flip_terms():
 def test_proposals_are_registered_once_with_their_capability():
     entries = {d["name"]: d for d in E.registry()["vmc_proposal"]}
     assert list(entries) == ["local", "exchange", "direct"]
+    assert [n for n, d in entries.items() if d["capabilities"]["samples_exactly"]] == ["direct"]
     assert entries["exchange"]["capabilities"]["conserves_sz"] is True
     assert entries["local"]["capabilities"]["conserves_sz"] is False

@@ -126,7 +126,8 @@ def test_direct_sampling_is_independent_of_threads_and_resumes_exactly(workdir):
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (["--ansatz", "rbm", "--sampler", "direct"], "--sampler direct draws exact samples"),
+    (["--ansatz", "rbm", "--sampler", "direct"], "--sampler direct draws exact samples of an "
+                                                 "autoregressive ansatz (made)"),
     (["--ansatz", "rbm", "--depth", "2"], "--depth is for the made ansatz"),
     (["--ansatz", "made", "--depth", "0"], "--depth"),
     (["--ansatz", "made", "--alpha", "1.5"], "--alpha"),

@@ -51,13 +51,14 @@ namespace {
 using registry::Description;
 
 Description ansatz(const std::string& name, const std::string& summary, std::vector<registry::Parameter> params,
-                   bool complex_parameters, bool symmetric = false) {
+                   bool complex_parameters, bool symmetric = false, bool exact_samples = false) {
   Description d;
   d.concept = "ansatz";
   d.name = name;
   d.summary = summary;
   d.parameters = std::move(params);
-  d.capabilities = {{"complex_parameters", complex_parameters}, {"symmetric", symmetric}};
+  d.capabilities = {{"complex_parameters", complex_parameters}, {"symmetric", symmetric},
+                    {"exact_samples", exact_samples}};
   return d;
 }
 
@@ -130,7 +131,7 @@ const bool registered = [] {
                        "(--sampler direct); restricted to the S^z sector where the Hamiltonian conserves it",
                {{"alpha", "float", "hidden units per site (a whole number)", 1, registry::Parameter{}.max, true},
                 {"depth", "int", "masked layers", 1, 16, true}},
-               false),
+               false, false, true),
         {made, nullptr, true});
   return true;
 }();

@@ -32,12 +32,13 @@ class DirectSample final : public Proposal {
   }
 };
 
-registry::Description proposal(const std::string& name, const std::string& summary, bool conserves_sz) {
+registry::Description proposal(const std::string& name, const std::string& summary, bool conserves_sz,
+                               bool samples_exactly = false) {
   registry::Description d;
   d.concept = "vmc_proposal";
   d.name = name;
   d.summary = summary;
-  d.capabilities = {{"conserves_sz", conserves_sz}};
+  d.capabilities = {{"conserves_sz", conserves_sz}, {"samples_exactly", samples_exactly}};
   return d;
 }
 
@@ -48,7 +49,7 @@ const bool registered = [] {
         [](const SpinHamiltonian&) { return std::make_unique<LocalFlip>(); });
   r.add(proposal("exchange", "swap the spins of a coupled antiparallel pair", true),
         [](const SpinHamiltonian& h) { return std::make_unique<Exchange>(h); });
-  r.add(proposal("direct", "a fresh exact sample of an autoregressive wave function (made) every sweep", false),
+  r.add(proposal("direct", "a fresh exact sample of an autoregressive wave function (made) every sweep", false, true),
         [](const SpinHamiltonian&) { return std::make_unique<DirectSample>(); });
   return true;
 }();

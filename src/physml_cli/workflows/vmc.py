@@ -131,7 +131,7 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
     wave = registry.entry("ansatz", ansatz, "--ansatz")
     if alpha is None:
         alpha = (SYMMETRIC_ALPHA if wave.can("symmetric") else
-                 MADE_WIDTH if wave.parameter("depth") else PLAIN_ALPHA)
+                 MADE_WIDTH if wave.can("exact_samples") else PLAIN_ALPHA)
     if wave.parameter("depth"):
         depth = MADE_DEPTH if depth is None else depth
         wave.parameter("depth").check(depth, "--depth")
@@ -175,15 +175,17 @@ def resolve(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, de
     if sampler != "auto":
         registry.entry("vmc_proposal", sampler, "--sampler")
     conserving = registry.entry("hamiltonian", hamiltonian).can("conserves_sz")
-    exact_samples = wave.parameter("depth") is not None  # autoregressive: direct sampling
+    direct = [e.name for e in registry.entries("vmc_proposal") if e.can("samples_exactly")]
     if sampler == "auto":
-        sampler = "direct" if exact_samples else "exchange" if conserving else "local"
-    if sampler == "direct":
-        if not exact_samples:
-            raise PhysmlError(f"--sampler direct draws exact samples of an autoregressive ansatz "
-                              f"(made), not of {ansatz}")
+        sampler = (direct[0] if wave.can("exact_samples") else "exchange" if conserving
+                   else "local")
+    if sampler in direct:
+        if not wave.can("exact_samples"):
+            able = [e.name for e in registry.entries("ansatz") if e.can("exact_samples")]
+            raise PhysmlError(f"--sampler {sampler} draws exact samples of an autoregressive "
+                              f"ansatz ({registry.spelled(able)}), not of {ansatz}")
         if parity is not None:
-            raise PhysmlError("--sampler direct cannot sample a --parity projection (use "
+            raise PhysmlError(f"--sampler {sampler} cannot sample a --parity projection (use "
                               "--sampler exchange or local)")
         discard = 0  # every sample is independent: nothing to discard
     if registry.entry("vmc_proposal", sampler).can("conserves_sz") and not conserving:
