@@ -5,8 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "ed/lanczos.hpp"
 #include "registry/registry.hpp"
-#include "rng/philox.hpp"
 
 namespace physml {
 
@@ -20,22 +20,6 @@ long binomial(int n, int k) {
 }
 
 using Vec = Eigen::VectorXd;
-
-// Reductions in fixed chunks summed in order: the same rounding for any thread count.
-constexpr long kChunk = 1 << 14;
-
-double dot(const Vec& a, const Vec& b, int threads) {
-  const long n = a.size(), chunks = (n + kChunk - 1) / kChunk;
-  std::vector<double> part(size_t(chunks), 0.0);
-#pragma omp parallel for schedule(static) num_threads(threads)
-  for (long c = 0; c < chunks; ++c) {
-    const long lo = c * kChunk, len = std::min(kChunk, n - lo);
-    part[size_t(c)] = a.segment(lo, len).dot(b.segment(lo, len));
-  }
-  double s = 0;
-  for (double p : part) s += p;
-  return s;
-}
 
 // w = H v, one independent row at a time.
 void apply(const SpinHamiltonian& H, const SpinBasis& basis, const Vec& diag, const Vec& v, Vec& w,
@@ -54,24 +38,6 @@ void apply(const SpinHamiltonian& H, const SpinBasis& basis, const Vec& diag, co
     });
     w(r) = acc;
   }
-}
-
-// Lowest distinct eigenvalues of the Lanczos tridiagonal matrix (and eigenvectors).
-Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> ritz(const std::vector<double>& a, const std::vector<double>& b) {
-  const long k = long(a.size());
-  Eigen::MatrixXd T = Eigen::MatrixXd::Zero(k, k);
-  for (long i = 0; i < k; ++i) {
-    T(i, i) = a[size_t(i)];
-    if (i + 1 < k) T(i, i + 1) = T(i + 1, i) = b[size_t(i)];
-  }
-  return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(T);
-}
-
-std::vector<double> distinct_lowest(const Vec& values, int levels, double tol) {
-  std::vector<double> out;
-  for (long i = 0; i < values.size() && int(out.size()) < levels; ++i)
-    if (out.empty() || values(i) - out.back() > tol) out.push_back(values(i));
-  return out;
 }
 
 // The tolerance's range is spelled here once; Python reads it from the registry.
@@ -133,78 +99,12 @@ ExactResult exact_ground_state(const SpinHamiltonian& H, int n_up, int levels, d
     const uint64_t s = basis.state(r);
     diag(r) = H.diagonal([s](int i) { return (s >> i & 1) ? 1 : -1; });
   }
-  // random start (addressed draws: the same vector for any thread count)
-  const Key key = make_key(seed ^ 0x1A9C205ull);
-  Vec start(n);
-  for (long r = 0; r < n; ++r) {
-    const Counter c = draw(key, uint32_t(r), 0, uint64_t(r) >> 32);
-    start(r) = to_unit(c[0], c[1]) - 0.5;
-  }
-  start /= std::sqrt(dot(start, start, threads));
-
-  ExactResult out;
-  out.dimension = n;
-  std::vector<double> alpha, beta;
-  const int limit = int(std::min<long>(max_iter, n));
-  // Converged means every reported level's Ritz pair (theta, y) has a residual
-  // |H psi - theta psi| = |b_k y_k| within tol of the spectral scale (the largest |Ritz
-  // value|, a lower bound of |H|): then each level is within tol * scale of an eigenvalue.
-  // Ritz values that merely stop moving are no criterion: with a loose tolerance they
-  // "settle" after two steps, far from the ground state. Checked every step at first, then
-  // every fifth (the tridiagonal eigensolve grows as k^3).
-  auto meets_tolerance = [&](int k, bool last) {
-    if (k > 40 && k % 5 != 0 && !last) return false;
-    const auto eig = ritz(alpha, beta);
-    const Vec& values = eig.eigenvalues();
-    const double scale = std::max({std::abs(values(0)), std::abs(values(values.size() - 1)), 1e-300});
-    const double merge = 1e-8 * std::max(1.0, std::abs(values(0)));
-    double worst = 0, accepted = 0;
-    int found = 0;
-    for (long i = 0; i < values.size() && found < levels; ++i) {
-      if (found > 0 && values(i) - accepted <= merge) continue;  // a copy of a level (as distinct_lowest)
-      ++found;
-      accepted = values(i);
-      worst = std::max(worst, std::abs(beta.back() * eig.eigenvectors()(long(beta.size()) - 1, i)) / scale);
-    }
-    out.residual = worst;
-    return found == int(std::min<long>(levels, n)) && worst <= tol;
-  };
-  // One Lanczos run from `start`. The first records alpha, beta until convergence; the
-  // second (coefficients given) rebuilds the same Krylov vectors to sum up psi.
-  auto lanczos = [&](int steps, const Eigen::VectorXd* coefficients, Vec* psi) {
-    Vec v_prev = Vec::Zero(n), v = start, w(n);
-    for (int k = 0; k < steps; ++k) {
-      if (psi) *psi += (*coefficients)(k) * v;
-      apply(H, basis, diag, v, w, threads);
-      const double a = psi ? alpha[size_t(k)] : dot(v, w, threads);
-      w -= a * v;
-      if (k > 0) w -= beta[size_t(k - 1)] * v_prev;
-      const double b = psi ? beta[size_t(k)] : std::sqrt(dot(w, w, threads));
-      if (!psi) {
-        alpha.push_back(a);
-        beta.push_back(b);
-        // An invariant Krylov space (b ~ 0): its Ritz values are eigenvalues, whatever tol.
-        const bool invariant = b < 1e-12 * std::max(1.0, std::abs(a));
-        if (meets_tolerance(k, invariant || k + 1 == steps) || invariant) {
-          out.converged = true;
-          return k + 1;
-        }
-      }
-      if (k + 1 == steps) break;
-      v_prev.swap(v);
-      v = w / b;
-    }
-    return steps;
-  };
-  const int steps = lanczos(limit, nullptr, nullptr);
-  out.iterations = steps;
-  const auto eig = ritz(alpha, beta);
-  out.energies = distinct_lowest(eig.eigenvalues(), levels, 1e-8 * std::max(1.0, std::abs(eig.eigenvalues()(0))));
-  // second pass: the ground state from the same Krylov vectors
-  const Eigen::VectorXd y = eig.eigenvectors().col(0);
-  Vec psi = Vec::Zero(n);
-  lanczos(steps, &y, &psi);
-  psi /= std::sqrt(dot(psi, psi, threads));
+  const Vec start = lanczos::random_start<Vec>(n, seed, threads);
+  Vec psi;
+  const lanczos::Spectrum spectrum = lanczos::lowest(
+      n, [&](const Vec& v, Vec& w) { apply(H, basis, diag, v, w, threads); }, start, levels, tol,
+      max_iter, threads, &psi);
+  ExactResult out(spectrum, n);
   out.zz.assign(size_t(H.n_sites), 0.0);
   out.x.assign(size_t(H.n_sites), 0.0);
   for (long r = 0; r < n; ++r) {

@@ -5,7 +5,12 @@
 #include <cstdint>
 #include <vector>
 
+#include <Eigen/Dense>
+#include <string>
+
 #include "ed/hamiltonian.hpp"
+#include "ed/lanczos.hpp"
+#include "ed/sector.hpp"
 #include "registry/registry.hpp"
 
 namespace physml {
@@ -39,6 +44,14 @@ struct ExactResult {
   // last check; converged means it met the tolerance (or the Krylov space closed).
   double residual = 0;
   bool converged = false;
+  std::string sector;   // symmetry sectors: the sector's name
+  int group_size = 1;   // and the order of its group
+  bool stored = false;  // whether H was kept as a sparse matrix (else found on the fly)
+  long nonzeros = 0;    // its off-diagonal elements
+
+  ExactResult() = default;
+  ExactResult(const lanczos::Spectrum& s, long n)
+      : energies(s.energies), dimension(n), iterations(s.iterations), residual(s.residual), converged(s.converged) {}
 };
 
 // A looser tolerance would let a level be reported as converged when it is no eigenvalue
@@ -49,6 +62,17 @@ constexpr double kLanczosMaxTolerance = 1e-2;
 // tol: see ExactResult::residual; in (0, kLanczosMaxTolerance].
 ExactResult exact_ground_state(const SpinHamiltonian& H, int n_up, int levels, double tol,
                                int max_iter, uint64_t seed, int threads);
+
+// The same in a symmetry sector (sector.hpp) of the lattice H is built on. memory_budget:
+// bytes it may use beyond the basis and a few vectors, first to keep H's rows (6 bytes an
+// element, instead of finding them again in every product), then the Krylov vectors
+// (instead of a second Lanczos run for the ground state).
+ExactResult exact_sector_ground_state(const SpinHamiltonian& H, const Lattice& lattice, const SectorChoice& choice,
+                                      int levels, double tol, int max_iter, uint64_t seed, int threads,
+                                      double memory_budget);
+// The sector's Hamiltonian as a dense matrix (checks on small systems).
+Eigen::MatrixXcd sector_matrix(const SpinHamiltonian& H, const Lattice& lattice, const SectorChoice& choice);
+long sector_dimension(int n_sites, const Lattice& lattice, const SectorChoice& choice, int threads);
 
 using EigensolverFunction = ExactResult (*)(const SpinHamiltonian&, int, int, double, int, uint64_t, int);
 using EigensolverRegistry = registry::Registry<EigensolverFunction>;

@@ -71,4 +71,9 @@ SpinHamiltonian make_spin_hamiltonian(const std::string& name, const Lattice& la
 // antiperiodic fermions for the periodic chain (its ground state has even parity).
 double tfim_chain_free_fermion_energy(int n, double J, double h, bool periodic);
 
+// Ground-state energy (Pauli units) of the periodic antiferromagnetic Heisenberg chain of even
+// N from the Bethe ansatz: N/2 real rapidities, the ground state's quantum numbers, solved by
+// Newton's method to rounding.
+double heisenberg_chain_bethe_energy(int n, double J);
+
 }  // namespace physml

@@ -214,9 +214,34 @@ def exact_diagonalize(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h:
     tol of the spectral scale ('residual' is the largest)."""
 def exact_memory_estimate(n_sites: int, n_up: int) -> float: ...
 def tfim_free_fermion_energy(n: int, J: float, h: float, periodic: bool = True) -> float: ...
+def heisenberg_bethe_energy(n: int, J: float = 1.0) -> float: ...
 def hamiltonian_matrix(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h: float = 1.0,
                        delta: float = 1.0, J2: float = 0.0,
                        open: bool = False) -> npt.NDArray[np.float64]: ...
+def exact_sector_diagonalize(hamiltonian: str, lattice: str, L: int, J: float = 1.0,
+                             h: float = 1.0, delta: float = 1.0, J2: float = 0.0,
+                             open: bool = False, n_up: int = -1, symmetries: str = "translations",
+                             momentum: list[int] = ..., irrep: str = "A1", spin_flip: int = 0,
+                             levels: int = 2, tol: float = 1e-12, max_iter: int = 1000,
+                             seed: int = 0, threads: int = 1,
+                             memory_budget: float = 1e9) -> dict:
+    """Lanczos in a symmetry sector: the keys of exact_diagonalize, 'sector', 'group_size',
+    'stored', 'nonzeros'; memory_budget: bytes for the stored matrix and Krylov vectors."""
+def exact_sector_matrix(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h: float = 1.0,
+                        delta: float = 1.0, J2: float = 0.0, open: bool = False,
+                        n_up: int = -1, symmetries: str = "translations",
+                        momentum: list[int] = ..., irrep: str = "A1",
+                        spin_flip: int = 0) -> npt.NDArray[np.complex128]: ...
+def exact_sector_dimension(lattice: str, L: int, open: bool = False, n_up: int = -1,
+                           symmetries: str = "translations", momentum: list[int] = ...,
+                           irrep: str = "A1", spin_flip: int = 0, threads: int = 1) -> int: ...
+def exact_sign_rule_sector(hamiltonian: str, lattice: str, L: int, J: float = 1.0,
+                           h: float = 1.0, delta: float = 1.0, J2: float = 0.0,
+                           open: bool = False, n_up: int = -1, symmetries: str = "translations",
+                           momentum: list[int] = ..., irrep: str = "A1",
+                           spin_flip: int = 0) -> dict | None: ...
+def lattice_sectors(lattice: str, L: int, open: bool = False) -> dict: ...
+def exact_sector_memory_estimate(n_sites: int, dimension: float, group_size: int) -> float: ...
 
 class VmcDriver:
     """Variational Monte Carlo with real parameters (VmcDriverComplex: complex ones)."""

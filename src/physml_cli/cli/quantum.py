@@ -52,6 +52,23 @@ class ExactSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     tol: float = opt.option(1e-12, _LANCZOS_TOL.value_type(), _LANCZOS_TOL.help + ".")
     max_iter: int = opt.option(1000, params.Count(2, 100_000), "Lanczos steps at most.")
     seed: int = opt.seed("Lanczos start vector (any integer).")
+    symmetries: str = opt.option(
+        "none", params.OneOf(["auto", "none", *registry.names("symmetry_group")]),
+        "Diagonalise in a symmetry sector: translations (momentum k), lattice (k times a "
+        "point-group irrep), auto (lattice where the lattice has a point group), none (S^z "
+        "only). The spin flip joins the group in the S^z = 0 sector and the full space.")
+    momentum: str | None = opt.option(
+        None, None, "Sector momentum k = 2 pi n / L per axis, as n or pi ('3', '0,0', 'pi,pi'), "
+                    "or all (scan every allowed momentum) [the ground state's: from a sign rule "
+                    "where one holds, else a scan].")
+    irrep: str | None = opt.option(
+        None, params.OneOf([*registry.names("irrep"), "all"]),
+        "Point-group irrep (--symmetries lattice): " + registry.listing("irrep") +
+        "; or all [as --momentum].")
+    spin_flip: str | None = opt.option(None, params.OneOf(["+1", "-1", "all"]),
+                                       "Eigenvalue of flipping every spin, or all [as --momentum].")
+    plot: str | None = opt.plot("PNG of the levels against momentum (a scan over several "
+                                "momenta, e.g. --momentum all on a chain).")
 
 
 _SYMMETRIC = ", ".join(e.name for e in registry.entries("ansatz") if e.can("symmetric"))

@@ -20,13 +20,21 @@ if TYPE_CHECKING:
 
 def run_exact(s: ExactSettings) -> exact.GroundState:
     outputs.check_new(s.output, s.overwrite)
+    outputs.check_plot(s.plot, s.overwrite)
     r = exact.run(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
                   delta=s.delta, J2=s.J2, open_boundaries=s.open_boundaries, sz=s.sz,
                   levels=s.levels, tol=s.tol, max_iter=s.max_iter, seed=s.seed,
-                  threads=s.threads, output=s.output)
+                  threads=s.threads, output=s.output, symmetries=s.symmetries,
+                  momentum=s.momentum, irrep=s.irrep, spin_flip=s.spin_flip)
+    if s.plot:
+        from physml_cli.report import plotting
+
+        plotting.levels_vs_momentum(r, s.plot)
     if s.output:
         doc = r.document()
         arrays = {"levels": np.asarray(doc.pop("levels")), "zz": np.asarray(doc.pop("zz"))}
+        if doc.get("structure_factor") is not None:
+            arrays["structure_factor"] = np.asarray(doc.pop("structure_factor"))
         schema.write_exact(s.output, doc, arrays, command_line())
     return r
 

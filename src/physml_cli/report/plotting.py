@@ -95,6 +95,34 @@ def vmc_convergence(history: dict, exact: float | None, path: str) -> None:
     _save(fig, path)
 
 
+def levels_vs_momentum(result: Any, path: str) -> None:
+    """The levels of every scanned sector against its momentum (chains: E(k))."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = result.sectors or [dict(momentum=result.momentum or [0], levels=result.levels,
+                                   spin_flip=result.spin_flip, irrep=result.irrep)]
+    if len({len(r["momentum"]) for r in rows}) != 1 or len(rows[0]["momentum"]) != 1:
+        raise PhysmlError("--plot draws E(k) for chains (one momentum component)")
+    fig, ax = plt.subplots(figsize=(7, 4.5), constrained_layout=True)
+    markers = {1: ("o", "spin flip +1"), -1: ("s", "spin flip -1"), None: ("o", None)}
+    seen = set()
+    for r in rows:
+        k = 2 * r["momentum"][0] / result.size  # in units of pi
+        marker, label = markers.get(r.get("spin_flip"), ("o", None))
+        ax.plot([k] * len(r["levels"]), r["levels"], marker, ms=5, fillstyle="none",
+                color="C0" if r.get("spin_flip", 1) != -1 else "C1",
+                label=label if label not in seen else None)
+        seen.add(label)
+    ax.set_xlabel("k / pi")
+    ax.set_ylabel("energy")
+    ax.set_title(f"{result.hamiltonian}, N = {result.n_sites}")
+    if any(label for label in seen):
+        ax.legend()
+    _save(fig, path)
+
+
 def variational_free_energy(results: list, history: dict, path: str) -> None:
     """F_q (and the importance-sampled F) against T, less the exact F where known; and the
     last temperature's training curve."""

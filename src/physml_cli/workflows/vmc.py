@@ -349,14 +349,28 @@ def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
     n = s.n_sites
     if s.hamiltonian == "tfim" and s.lattice == "chain":
         return _engine.tfim_free_fermion_energy(n, s.J, s.h, not s.open_boundaries), "free fermions"
+    if (s.hamiltonian == "heisenberg" and s.lattice == "chain" and not s.open_boundaries
+            and n % 2 == 0 and s.J > 0):
+        return _engine.heisenberg_bethe_energy(n, s.J), "Bethe ansatz"
     n_up = exact.sector(s.hamiltonian, n, "auto")
     dim = 2 ** n if n_up < 0 else math.comb(n, n_up)
-    if dim > EXACT_DIMENSION:
-        return None, None
-    r = exact.run(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
+    common = dict(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
                   delta=s.delta, J2=s.J2, open_boundaries=s.open_boundaries, sz="auto", levels=1,
                   tol=1e-12, max_iter=1000, seed=0, threads=threads)
-    return r.energy, "Lanczos"
+    if dim <= EXACT_DIMENSION:
+        return exact.run(**common).energy, "Lanczos"
+    # a symmetry sector where a sign rule names the ground state's and it is small enough
+    if s.open_boundaries or n > 62:
+        return None, None
+    from physml_cli.workflows import exact_sectors
+
+    model = dict(hamiltonian=s.hamiltonian, lattice=s.lattice, L=s.size, J=s.J, h=s.h,
+                 delta=s.delta, J2=s.J2, open=s.open_boundaries)
+    p = exact_sectors.plan(symmetries="auto", momentum=None, irrep=None, spin_flip=None,
+                           model=model, n_sites=n, n_up=n_up)
+    if p.how != "sign rule" or p.dimension_estimate > EXACT_DIMENSION:
+        return None, None
+    return exact.run(**common, symmetries="auto").energy, "Lanczos in a symmetry sector"
 
 
 @dataclass
