@@ -370,3 +370,11 @@ def test_cli_structure_factor_and_bethe_reference(physml, workdir):
     with h5py.File(workdir / "h.h5") as f:
         np.testing.assert_allclose(f["structure_factor"][()], S)
         assert f.attrs["sector_choice"] == "sign rule"
+
+
+def test_cli_momentum_plot_needs_a_chain_in_sectors(physml, workdir):
+    res = physml("exact", "--lattice", "square", "--size", "3", "--symmetries", "translations",
+                 "--plot", "ek.png")
+    assert_clean_failure(res, workdir, "--plot draws the levels against momentum")
+    res = physml("exact", "--size", "8", "--plot", "ek.png")
+    assert_clean_failure(res, workdir, "needs --lattice chain and --symmetries")

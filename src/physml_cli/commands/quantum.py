@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 def run_exact(s: ExactSettings) -> exact.GroundState:
     outputs.check_new(s.output, s.overwrite)
     outputs.check_plot(s.plot, s.overwrite)
+    if s.plot:
+        exact.check_momentum_plot(s.lattice, s.size, s.symmetries)
     r = exact.run(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
                   delta=s.delta, J2=s.J2, open_boundaries=s.open_boundaries, sz=s.sz,
                   levels=s.levels, tol=s.tol, max_iter=s.max_iter, seed=s.seed,

@@ -202,6 +202,13 @@ def run(*, hamiltonian: str, lattice: str, size: int, J: float, h: float, delta:
         output=output)
 
 
+def check_momentum_plot(lattice: str, size: int, symmetries: str) -> None:
+    """--plot draws E(k): a chain (one momentum component) in symmetry sectors."""
+    if _engine.Lattice(lattice, size).dimension != 1 or symmetries == "none":
+        raise PhysmlError("--plot draws the levels against momentum for chains: it needs "
+                          "--lattice chain and --symmetries (e.g. translations --momentum all)")
+
+
 def structure_factor(lattice: str, size: int, open_boundaries: bool,
                      zz: list[float]) -> list | None:
     """S(q) = sum_j cos(q.r_j) <sz_0 sz_j> at q = 2 pi n / L per axis (a translation-invariant
