@@ -378,3 +378,22 @@ def test_cli_momentum_plot_needs_a_chain_in_sectors(physml, workdir):
     assert_clean_failure(res, workdir, "--plot draws the levels against momentum")
     res = physml("exact", "--size", "8", "--plot", "ek.png")
     assert_clean_failure(res, workdir, "needs --lattice chain and --symmetries")
+
+
+def test_cli_scans_skip_empty_sectors_and_auto_scans_every_momentum(physml, workdir):
+    # chain of 4, S^z = 0, k = 0: odd under reflection or spin flip, no state is left
+    res = physml("exact", "--hamiltonian", "heisenberg", "--size", "4", "--symmetries",
+                 "lattice", "--momentum", "0", "--irrep", "all", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["empty_sectors"] == 3 and len(out["sectors"]) == 1  # A1, flip +1 alone
+    # no sign rule (frustrated): auto scans the translation group, which covers everything
+    res = physml("exact", "--hamiltonian", "j1j2", "--J2", "0.8", "--size", "10",
+                 "--symmetries", "auto", "--levels", "1", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["sector_choice"] == "scan" and len(out["sectors"]) == 10 * 2
+    plain = E.exact_diagonalize("j1j2", "chain", 10, J2=0.8, n_up=5, levels=1)
+    assert out["energy"] == pytest.approx(plain["energies"][0], rel=1e-12)
+    assert_clean_failure(physml("exact", "--size", "2", "--symmetries", "auto"), workdir,
+                         "linear size of at least 3")

@@ -108,6 +108,7 @@ class GroundState(Result):
     spin_flip: int | None = optional()
     sector_choice: str | None = optional()
     sectors: list[dict] | None = optional()
+    empty_sectors: int | None = optional()
     matrix: str | None = optional()
     dimension: int = 0
     iterations: int = 0
@@ -128,7 +129,9 @@ class GroundState(Result):
                  f"{self.sector}, dimension {self.dimension:,}{group}: {self.convention} ({self.operators})",
                  f"E0 = {self.energy:.12g}  (E0/N = {self.energy_per_site:.12g})"]
         if self.gap is not None:
-            lines.append(f"gap E1 - E0 = {self.gap:.10g}")
+            where = ("over the scanned sectors" if self.sectors else
+                     "within the sector" if self.group_size else "")
+            lines.append(f"gap E1 - E0 = {self.gap:.10g} {where}".rstrip())
         if self.free_fermion_energy is not None:
             lines.append(f"free-fermion E0 = {self.free_fermion_energy:.12g}")
         if self.bethe_ansatz_energy is not None:
@@ -238,13 +241,21 @@ def _symmetric(model: dict[str, Any], n: int, n_up: int, symmetries: str, moment
                            spin_flip=spin_flip, model=model, n_sites=n, n_up=n_up)
     budget = exact_sectors.check_memory(p, n, model["L"])
     sz = "" if n_up < 0 else ", " + _sz_label(n, n_up)
-    runs = []
+    runs, empty = [], []
     for s in p.sectors:
-        r = _engine.exact_sector_diagonalize(
-            **model, n_up=n_up, symmetries=p.group, momentum=list(s.momentum), irrep=s.irrep,
-            spin_flip=s.spin_flip, levels=levels, tol=tol, max_iter=max_iter, seed=seed,
-            threads=threads, memory_budget=budget)
+        try:
+            r = _engine.exact_sector_diagonalize(
+                **model, n_up=n_up, symmetries=p.group, momentum=list(s.momentum),
+                irrep=s.irrep, spin_flip=s.spin_flip, levels=levels, tol=tol,
+                max_iter=max_iter, seed=seed, threads=threads, memory_budget=budget)
+        except ValueError as exc:
+            if len(p.sectors) == 1 or "is empty" not in str(exc):
+                raise
+            empty.append(s)  # a scan passes over sectors no state belongs to
+            continue
         runs.append((s, r))
+    if not runs:
+        raise PhysmlError("every scanned sector is empty")
     best_sector, best = min(runs, key=lambda sr: sr[1]["energies"][0])
     extra: dict[str, Any] = dict(
         sector=best["sector"] + sz, group_size=best["group_size"],
@@ -252,11 +263,12 @@ def _symmetric(model: dict[str, Any], n: int, n_up: int, symmetries: str, moment
         irrep=best_sector.irrep if p.group == "lattice" else None,
         spin_flip=best_sector.spin_flip or None, sector_choice=p.how,
         matrix="stored" if best["stored"] else "on the fly")
-    if len(runs) > 1:
+    if len(p.sectors) > 1:
         extra["sectors"] = [dict(sector=r["sector"], momentum=list(s.momentum),
                                  irrep=s.irrep if p.group == "lattice" else None,
                                  spin_flip=s.spin_flip or None, dimension=r["dimension"],
                                  levels=r["energies"], converged=r["converged"])
                             for s, r in runs]
+        extra["empty_sectors"] = len(empty)
     best = dict(best, converged=all(r["converged"] for _, r in runs))
     return best, extra

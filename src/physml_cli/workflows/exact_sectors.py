@@ -59,6 +59,8 @@ def plan(*, symmetries: str, momentum: str | None, irrep: str | None, spin_flip:
          model: dict[str, Any], n_sites: int, n_up: int) -> Plan:
     """The sectors to diagonalise, or a one-line PhysmlError."""
     lattice, size, open_ = model["lattice"], model["L"], model["open"]
+    if size < 3:
+        raise PhysmlError("--symmetries: symmetry sectors need a linear size of at least 3")
     info = _engine.lattice_sectors(lattice, size, open_)
     dimension = len(info["translations"][0])
     if symmetries == "auto":
@@ -105,6 +107,12 @@ def plan(*, symmetries: str, momentum: str | None, irrep: str | None, spin_flip:
                               else "A1", rule["spin_flip"])]
             how = "sign rule"
         else:
+            if symmetries == "auto":
+                # The point group's sectors miss momenta it moves and its 2D irreps: a
+                # ground state there would be missed. Every momentum covers the whole space.
+                group, irreps = "translations", ["A1"]
+                axes = [range(size)] * dimension if not open_ else [range(1)] * dimension
+                momenta = [tuple(k) for k in itertools.product(*axes)]
             sectors = [Sector(k, r, f) for k in momenta for r in irreps for f in flips]
             how = "scan"
     else:
@@ -137,6 +145,9 @@ def check_memory(p: Plan, n_sites: int, size: int) -> float:
     bytes left for a stored matrix and kept Krylov vectors (three quarters of what remains)."""
     scalar = 16 if any(is_complex(s, size) for s in p.sectors) else 8
     dim = p.dimension_estimate * 1.02 + 64  # orbits with a stabilizer make it slightly larger
+    if dim >= 2 ** 31:
+        raise PhysmlError(f"a symmetry sector of about {int(dim):,} states is beyond this "
+                          f"solver (at most 2^31 states)")
     need = _engine.exact_sector_memory_estimate(n_sites, dim, p.group_size) + dim * (16 + 7 * scalar)
     resources.check_memory(need, f"exact diagonalization of {n_sites} spins in a symmetry sector "
                                  f"(dimension about {int(dim):,})")
