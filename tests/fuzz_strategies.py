@@ -111,6 +111,8 @@ FIXTURE_COMMANDS: list[tuple[str, list[str]]] = [
                "--sweeps", "20", "--measure-every", "2", "--save-configs", "4", "--shard", "1/2",
                "-q", "-o", "shard1.h5"]),
     ("exact", ["exact", "--size", "6", "-o", "exact.h5"]),
+    ("dmrg", ["exact", "--method", "dmrg", "--size", "6", "--bond-dim", "4", "--sweeps", "2",
+              "-q", "-o", "dmrg.h5"]),
     ("vmc", ["vmc", "--size", "4", "--iterations", "2", "--samples", "32", "--chains", "4",
              "--discard", "2", "--measure-samples", "32", "-q", "-o", "vmc.h5"]),
     ("van", ["variational", "--size", "4", "--temperatures", "2.2,2.6", "--steps", "3",
@@ -128,6 +130,7 @@ FIXTURE_COMMANDS: list[tuple[str, list[str]]] = [
 
 # The fixture files by kind; a case names them by key.
 H5_FIXTURES = ("sim_L4.h5", "sim_L6.h5", "sim_T.h5", "potts.h5", "shard0.h5", "shard1.h5", "exact.h5",
+               "dmrg.h5",
                "vmc.h5", "van.h5", "linear.h5", "mlp.h5", "rbm.h5", "hopfield.h5", "samples.h5",
                "predictions.h5", "recall.h5", "xy.h5")
 NPZ_FIXTURES = ("xy.npz", "patterns.npz")
@@ -391,7 +394,7 @@ H5_EDITS = st.one_of(
               st.integers(0, 63)),
     st.tuples(st.just("attr_value"), st.integers(0, 63), st.integers(0, len(_ATTR_VALUES) - 1)),
     st.tuples(st.just("schema"), st.sampled_from(
-        ("physml.simulation/1", "physml.model/1", "physml.vmc/1", "physml.exact/1",
+        ("physml.simulation/1", "physml.model/1", "physml.vmc/1", "physml.exact/1", "physml.dmrg/1",
          "physml.checkpoint/1", "physml.simulation/2", "", "bogus"))),
 )
 NPZ_EDITS = st.sampled_from(("npz_no_x", "npz_x_only", "npz_string_x", "npz_empty_x", "npz_1d_x",
@@ -748,7 +751,14 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
                                          ("", "-1", "99999999999999999999", "nan", "pi/2",
                                           "0,0,0", ",", "1.5", "k")),
                      "--irrep": names([*_registry("irrep"), "all"], "E"),
-                     "--spin-flip": texts(("+1", "-1", "all"), ("0", "1", "", "+-1", "nan"))},
+                     "--spin-flip": texts(("+1", "-1", "all"), ("0", "1", "", "+-1", "nan")),
+                     "--method": names(_registry("eigensolver"), "arnoldi"),
+                     "--bond-dim": texts(("4", "8", "2,4"), ("0", "-1", "", "abc", "8,-2", "1e3",
+                                                          "99999999999999999999", ",")),
+                     "--sweeps": count(1, 3, cheap=True), "--cutoff": real(0, 0.5),
+                     "--mixer": real(0, 1e-3),
+                     "--excited-sz": texts(("1", "0", "-1"), ("nan", "abc", "0.5", "", "99")),
+                     "--resume": flag(), "-q": flag()},
             output=(".h5", "ground.h5"), budget=_cap_sites(16)),
         ("vmc",): CommandSpec(
             base={"--size": "4", "--iterations": "2", "--samples": "32", "--chains": "4",

@@ -32,7 +32,7 @@ py::dict state_dict(const MPS& psi) {
 }  // namespace
 
 void bind_dmrg(py::module_& m) {
-  py::class_<DMRG>(m, "DMRG",
+  py::class_<DMRG>(m, "DMRG", py::module_local(),
                    "Two-site DMRG of a registered spin Hamiltonian on a chain (or any lattice, sites in "
                    "index order), one sweep per call.")
       .def(py::init([](const std::string& name, const std::string& lattice, int L, double J, double h,
@@ -73,6 +73,8 @@ void bind_dmrg(py::module_& m) {
       .def("energy", [](const DMRG& d) { py::gil_scoped_release r; return d.energy(); }, "<psi|H|psi>.")
       .def("energy_squared", [](const DMRG& d) { py::gil_scoped_release r; return d.energy_squared(); },
            "<psi|H^2|psi> (the MPO of H^2).")
+      .def("variance", [](const DMRG& d) { py::gil_scoped_release r; return d.variance(); },
+           "<psi|(H - E)^2|psi> with E = <psi|H|psi>.")
       .def("schmidt_values", [](const DMRG& d) { py::gil_scoped_release r; return d.schmidt_values(); },
            "Schmidt values across bonds 1..n-1, descending.")
       .def("zz_correlations", [](const DMRG& d, int r) { py::gil_scoped_release g; return d.zz_correlations(r); },
@@ -98,6 +100,16 @@ void bind_dmrg(py::module_& m) {
         for (int c = 0; c <= d.mpo().n; ++c) out.push_back(d.mpo().channels(c));
         return out;
       });
+  m.def("truncated_svd",
+        [](const Eigen::MatrixXd& M, int max_bond, double cutoff) {
+          if (max_bond < 0) throw std::invalid_argument("max_bond must be >= 0 (0: no limit)");
+          double discarded = 0;
+          const tensor::Factors f = tensor::truncated_svd(M, tensor::Truncation{max_bond, cutoff}, &discarded);
+          return py::dict("U"_a = f.U, "S"_a = f.S, "V"_a = f.V, "discarded_weight"_a = discarded);
+        },
+        py::arg("matrix"), py::arg("max_bond") = 0, py::arg("cutoff") = 1e-12,
+        "The SVD cut every tensor network of the engine uses: M ~ U diag(S) V^T keeping at most "
+        "max_bond values (0: all) above cutoff * |S|; discarded_weight = dropped S^2 / sum S^2.");
   m.def("dmrg_mpo_apply",
         [](const std::string& name, const std::string& lattice, int L, double J, double h, double delta, double J2,
            bool open, const Eigen::VectorXd& psi) { return model_mpo(name, lattice, L, J, h, delta, J2, open).apply_dense(psi); },

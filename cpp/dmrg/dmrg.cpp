@@ -91,6 +91,8 @@ double DMRG::energy() const { return expectation(W_, psi_, threads_); }
 
 double DMRG::energy_squared() const { return expectation(squared(W_), psi_, threads_); }
 
+double DMRG::variance() const { return expectation(squared(shifted(W_, -energy())), psi_, threads_); }
+
 std::vector<Eigen::VectorXd> DMRG::schmidt_values() const {
   MPS phi = psi_;
   std::vector<Eigen::VectorXd> out;

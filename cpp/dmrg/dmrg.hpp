@@ -40,6 +40,8 @@ class DMRG {
   // <psi|H|psi> and <psi|H^2|psi> by contracting the whole network (psi is normalised).
   double energy() const;
   double energy_squared() const;
+  // <(H - E)^2> with E = <H>, from the MPO of (H - E)^2: the variance without cancellation.
+  double variance() const;
   // Schmidt values across every bond 1..n-1 (a copy of the state brought to left-canonical
   // form, nothing truncated).
   std::vector<Eigen::VectorXd> schmidt_values() const;

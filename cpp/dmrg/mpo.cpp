@@ -121,6 +121,14 @@ MPO squared(const MPO& W) {
   return S;
 }
 
+MPO shifted(const MPO& W, double constant) {
+  MPO S = W;
+  for (int k = 0; k < W.n; ++k)
+    for (int s = 0; s < kLocalDim; ++s)
+      S.sites[size_t(k)].push_back({W.start[size_t(k)], W.done[size_t(k) + 1], s, s, constant / W.n});
+  return S;
+}
+
 Eigen::VectorXd MPO::apply_dense(const Eigen::VectorXd& psi) const {
   if (n > 20) throw std::invalid_argument("mpo: a dense product needs n <= 20");
   const long dim = long(1) << n;

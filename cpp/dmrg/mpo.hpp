@@ -37,5 +37,8 @@ struct MPO {
 MPO spin_mpo(const SpinHamiltonian& H);
 // W_k (x) W_k: the MPO of H^2, for the energy variance.
 MPO squared(const MPO& W);
+// The MPO of H + constant (constant / n on every site): <(H - E)^2> needs no cancellation
+// between two large numbers.
+MPO shifted(const MPO& W, double constant);
 
 }  // namespace physml::dmrg

@@ -38,6 +38,8 @@ TwoSite two_site(const MPS& psi, const MPO& W, int k, const Environment& L, cons
       s.theta.m.push_back(Eigen::MatrixXd::Zero(s.rows.groups.dims[size_t(gr)], s.cols.groups.dims[size_t(gc)]));
     s.offset.push_back(s.offset.back() + s.theta.m.back().size());
   }
+  s.identity_left = W.start[size_t(k) + 1];
+  s.identity_right = W.done[size_t(k) + 1];
   s.LW = left_block_operator(L, W, psi, k, s.rows, threads);
   s.RW = right_block_operator(R, W, psi, k + 1, s.cols, threads);
   // Pair each operator block with theta's blocks; rows and columns shift by the same charge.
@@ -64,6 +66,14 @@ void TwoSite::apply(const Eigen::VectorXd& v, Eigen::VectorXd& w, int threads) c
       const Eigen::MatrixXd& lw = LW.block[size_t(b)][size_t(row_group[size_t(t)])];
       const Eigen::MatrixXd& rw = RW.block[size_t(b)][size_t(col_group[size_t(t)])];
       const ConstMap in(v.data() + offset[size_t(t)], theta.m[size_t(t)].rows(), theta.m[size_t(t)].cols());
+      if (b == identity_left) {
+        out.noalias() += in * rw.transpose();
+        continue;
+      }
+      if (b == identity_right) {
+        out.noalias() += lw * in;
+        continue;
+      }
       // The cheaper of (lw in) rw^T and lw (in rw^T).
       const double left_first = double(lw.rows()) * lw.cols() * in.cols() + double(lw.rows()) * in.cols() * rw.rows();
       const double right_first = double(in.rows()) * in.cols() * rw.rows() + double(lw.rows()) * lw.cols() * rw.rows();

@@ -20,6 +20,10 @@ struct TwoSite {
   BlockOperator LW, RW;
   // Per output block: the (channel, input block) pairs that reach it.
   std::vector<std::vector<std::pair<int, int>>> terms;
+  // The channels whose block operator is the identity: "nothing placed yet" on the left (the
+  // left sites are left-canonical) and "complete" on the right (right-canonical); their
+  // product is skipped.
+  int identity_left = -1, identity_right = -1;
 
   long size() const { return offset.empty() ? 0 : offset.back(); }
   // H_eff v for v flattened block after block.

@@ -128,6 +128,22 @@ def conv_list(text: str, option: str = "--conv") -> list[tuple[int, int]]:
     return layers
 
 
+MAX_BOND_DIM = 100_000  # an MPS past it would not fit any machine's memory
+
+
+def bond_dims(text: str, option: str) -> list[int]:
+    """A bond dimension (``200``) or a schedule, one per sweep (``50,100,200``)."""
+    try:
+        values = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise PhysmlError(f"{option} {text!r}: expected positive integers, comma separated") from None
+    if not values or min(values) < 1:
+        raise PhysmlError(f"{option} {text!r}: a bond dimension must be >= 1")
+    if max(values) > MAX_BOND_DIM:
+        raise PhysmlError(f"{option} {text!r}: a bond dimension must be <= {MAX_BOND_DIM}")
+    return values
+
+
 class Parsed(click.ParamType):
     """An option in one of the compact forms above, parsed (to a tuple) while click parses."""
 
@@ -145,6 +161,7 @@ ALPHAS = Parsed(alpha_list, "grid")
 WIDTHS = Parsed(widths, "widths")
 CONVOLUTIONS = Parsed(conv_list, "layers")
 POSITIVE_GRID = Parsed(positive_grid, "grid")
+BOND_DIMS = Parsed(bond_dims, "chi")
 
 
 def shard(text: str | None, temperatures: list[float]) -> tuple[str, list[int], list[float]]:

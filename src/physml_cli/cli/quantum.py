@@ -7,6 +7,7 @@ from typing import Any
 
 from physml_cli import registry
 from physml_cli.cli.app import cli
+from physml_cli.cli.parsing import BOND_DIMS
 from physml_cli.runtime import params, settings as opt
 
 _LANCZOS_TOL = registry.entry("eigensolver", "lanczos").parameter("tol")
@@ -48,9 +49,29 @@ class ExactSettings(HamiltonianSettings, opt.Written, opt.Threaded, opt.Seeded):
     """Exact ground state (Lanczos) of a spin-1/2 Hamiltonian: energies, gap, correlations."""
     sz: str = opt.option("auto", None, "Sector: total S^z (e.g. 0), full, or auto (S^z = 0 "
                                        "when conserved).")
-    levels: int = opt.option(2, params.Count(1, 64), "Lowest levels to report.")
-    tol: float = opt.option(1e-12, _LANCZOS_TOL.value_type(), _LANCZOS_TOL.help + ".")
-    max_iter: int = opt.option(1000, params.Count(2, 100_000), "Lanczos steps at most.")
+    method: str = opt.option("lanczos", registry.choice("eigensolver"),
+                             registry.listing("eigensolver") + ".")
+    levels: int = opt.option(2, params.Count(1, 64), "Lowest levels to report (lanczos).")
+    tol: float | None = opt.option(None, _LANCZOS_TOL.value_type(), _LANCZOS_TOL.help +
+                                   " [1e-12; dmrg: of each local problem, 1e-10 once the bond "
+                                   "dimension is reached].")
+    max_iter: int | None = opt.option(None, params.Count(2, 100_000), "Lanczos steps at most "
+                                      "[1000; dmrg: 40 per local problem].")
+    bond_dim: tuple[int, ...] = opt.option(
+        "200", BOND_DIMS, "dmrg: largest bond dimension chi, reached by a ramp chi/8, chi/4, "
+        "chi/2 over the first sweeps; or one value per sweep (50,100,200; the last repeats).")
+    sweeps: int = opt.option(6, params.Count(1, 10_000), "dmrg: sweeps (left to right and "
+                             "back), ramp included.")
+    cutoff: float = opt.option(1e-12, params.Real(0, 1, high_open=True), "dmrg: Schmidt values "
+                               "below cutoff times their norm are dropped.")
+    mixer: float = opt.option(1e-5, params.Real(0, 1), "dmrg: amplitude of White's density-"
+                              "matrix perturbation while the bond dimension grows (0: off).")
+    excited_sz: str | None = opt.option(None, None, "dmrg: also the lowest state of this "
+                                        "total S^z (e.g. 1: the triplet gap).")
+    output: str | None = opt.output(None, "HDF5 file for the result (dmrg: the state too, "
+                                          "written after every sweep; needed by --resume).")
+    resume: bool = opt.resume("dmrg: continue the run saved in --output.")
+    quiet: bool = opt.quiet("No progress bar (dmrg).")
     seed: int = opt.seed("Lanczos start vector (any integer).")
     symmetries: str = opt.option(
         "none", params.OneOf(["auto", "none", *registry.names("symmetry_group")]),

@@ -9,6 +9,7 @@ import numpy as np
 from physml_cli import _engine
 from physml_cli.workflows import exact, vmc, vmc_health
 from physml_cli.report import console as report
+from physml_cli.errors import PhysmlError
 from physml_cli.io import schema
 from physml_cli.runtime import outputs, resume
 from physml_cli.runtime.emit import command_line
@@ -18,14 +19,21 @@ if TYPE_CHECKING:
     from physml_cli.cli.quantum import ExactSettings, VmcSettings
 
 
-def run_exact(s: ExactSettings) -> exact.GroundState:
+def run_exact(s: ExactSettings) -> Result:
+    if s.method == "dmrg":
+        from physml_cli.commands.dmrg import run_dmrg
+
+        return run_dmrg(s)
+    if s.resume or s.excited_sz is not None:
+        raise PhysmlError("--resume and --excited-sz belong to --method dmrg")
     outputs.check_new(s.output, s.overwrite)
     outputs.check_plot(s.plot, s.overwrite)
     if s.plot:
         exact.check_momentum_plot(s.lattice, s.size, s.symmetries)
     r = exact.run(hamiltonian=s.hamiltonian, lattice=s.lattice, size=s.size, J=s.J, h=s.h,
                   delta=s.delta, J2=s.J2, open_boundaries=s.open_boundaries, sz=s.sz,
-                  levels=s.levels, tol=s.tol, max_iter=s.max_iter, seed=s.seed,
+                  levels=s.levels, tol=1e-12 if s.tol is None else s.tol,
+                  max_iter=1000 if s.max_iter is None else s.max_iter, seed=s.seed,
                   threads=s.threads, output=s.output, symmetries=s.symmetries,
                   momentum=s.momentum, irrep=s.irrep, spin_flip=s.spin_flip)
     if s.plot:

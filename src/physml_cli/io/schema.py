@@ -33,7 +33,8 @@ PREDICTIONS = "physml.predictions/1"
 EXACT = "physml.exact/1"
 VMC = "physml.vmc/1"
 VARIATIONAL = "physml.variational/1"
-KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT, VMC, VARIATIONAL)
+DMRG = "physml.dmrg/1"
+KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT, VMC, VARIATIONAL, DMRG)
 
 # Staggered-magnetization summaries (Ising on bipartite lattices), named after the
 # fields of the magnetization analysis they are computed like.
@@ -256,6 +257,14 @@ def write_vmc(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
     """Output of ``physml vmc``: settings and results as attributes; per-iteration history,
     parameters, chain states and optimiser state (all --resume needs), observables."""
     _write_arrays(path, VMC, attrs, arrays, command_line, sealed=True)  # --resume verifies it
+
+
+def write_dmrg(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+               command_line: str) -> None:
+    """Output of ``physml exact --method dmrg``: settings and results as attributes, one row
+    per finished sweep under history/, the state (mps/: all --resume needs) and its
+    measurements; written after every sweep."""
+    _write_arrays(path, DMRG, attrs, arrays, command_line, sealed=True)
 
 
 def write_variational(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
@@ -679,13 +688,61 @@ EXACT_SCHEMA = Schema(EXACT, attrs=(Attr("n_sites", _INT, range=(1, None)), Attr
                       data=(Data("levels", "float", ("?",), "finite"),
                             Data("zz", "float", ("n_sites",), (-1, 1))),
                       dims=lambda a: {"n_sites": a["n_sites"]})
+
+
+def _dmrg_dims(a: dict[str, Any]) -> dict[str, Any]:
+    try:
+        n = _engine.Lattice(a["lattice"], int(a["size"]), bool(a["open_boundaries"])).n_sites
+    except ValueError as exc:
+        raise Bad(f"lattice {a['lattice']!r} with size {a['size']}: {exc}") from None
+    if n != a["n_sites"]:
+        raise Bad(f"n_sites is {a['n_sites']} but the {a['lattice']} of size {a['size']} has {n}")
+    if a["sweeps_done"] > a["sweeps"] and a["complete"]:
+        raise Bad(f"sweeps_done {a['sweeps_done']} exceeds sweeps {a['sweeps']}")
+    return {"n_sites": n, "n_bonds": n + 1, "n_cuts": n - 1, "done": a["sweeps_done"]}
+
+
+def _dmrg_relations(c: validate.Checked) -> None:
+    sectors = c.arrays.get("mps/sectors")
+    if sectors is not None:
+        if np.any(sectors < 1):
+            raise Bad("mps/sectors has a bond without sectors")
+        total = int(sectors.sum())
+        for k in ("mps/charges", "mps/dims"):
+            if c.shapes[k] != (total,):
+                raise Bad(f"{k} has shape {c.shapes[k]}, not ({total},)")
+    sizes = c.arrays.get("mps/site_sizes")
+    if sizes is not None and c.shapes["mps/coefficients"] != (int(sizes.sum()),):
+        raise Bad("mps/coefficients does not hold what mps/site_sizes says")
+
+
+DMRG_HISTORY = ("energy", "discarded_weight", "variance", "largest_bond", "bond_dim", "mixer",
+                "lanczos_steps", "wall_s")
+DMRG_SCHEMA = Schema(
+    DMRG,
+    attrs=(*(Attr(k, "str") for k in ("hamiltonian", "lattice")),
+           *(Attr(k, "real") for k in ("J", "h", "delta", "J2", "cutoff", "energy")),
+           *(Attr(k, "bool") for k in ("open_boundaries", "complete", "conserves_sz")),
+           Attr("size", _INT, range=(1, None)), Attr("n_sites", _INT, range=(2, None)),
+           Attr("n_up", _INT, range=(-1, "n_sites")), Attr("sweeps", _INT, range=(1, None)),
+           Attr("sweeps_done", _INT, range=(0, None)), Attr("bond_dims", "ints")),
+    data=(*(Data("history/" + k, "float", ("done",)) for k in DMRG_HISTORY),
+          Data("mps/sectors", "int", ("n_bonds",), (1, None)),
+          Data("mps/charges", "int", ("?",)),
+          Data("mps/dims", "int", ("?",), (1, None)),
+          Data("mps/site_sizes", "int", ("n_sites",), (0, None)),
+          Data("mps/coefficients", "float", ("?",), "finite"),
+          Data("entanglement_entropy", "float", ("n_cuts",), (0, None), required=False),
+          Data("zz", "float", ("n_sites",), required=False),
+          Data("sz", "float", ("n_sites",), required=False)),
+    dims=_dmrg_dims, relations=_dmrg_relations, checksum=True)
 # Learning data that is not a physml file: a .npz or HDF5 file with X (and y).
 ARRAYS_SCHEMA = Schema("arrays", data=(Data("X", "number", None, "finite"),
                                        Data("y", "number", None, "finite", False)))
 
 SCHEMAS = {s.kind: s for s in (SIMULATION_SCHEMA, CHECKPOINT_SCHEMA, MODEL_SCHEMA, RECALL_SCHEMA,
                                PREDICTIONS_SCHEMA, EXACT_SCHEMA, VMC_SCHEMA,
-                               VARIATIONAL_SCHEMA)}
+                               VARIATIONAL_SCHEMA, DMRG_SCHEMA)}
 
 
 def _checked(path: str, expect: str | None = None, load: Any = True, need: tuple[str, ...] = (),
@@ -815,6 +872,11 @@ def read_model(path: str) -> dict[str, Any]:
 def read_variational(path: str) -> dict[str, Any]:
     """A variational run (checksum verified)."""
     return _read_arrays(path, VARIATIONAL, verify=True)
+
+
+def read_dmrg(path: str) -> dict[str, Any]:
+    """A DMRG run (checksum verified): settings, history and the state to resume from."""
+    return _read_arrays(path, DMRG, verify=True)
 
 
 def read_vmc(path: str) -> dict[str, Any]:
