@@ -117,4 +117,5 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   bind_quantum(m);
   bind_vmc(m);
   bind_variational(m);
+  bind_renormalization(m);
 }

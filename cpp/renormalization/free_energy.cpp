@@ -85,3 +85,20 @@ FreeEnergy free_energy(const SquareModel& model, double T, const Settings& s) {
 }
 
 }  // namespace physml::renormalization
+
+namespace physml::renormalization {
+
+Thermodynamics thermodynamics(const SquareModel& model, double T, const Settings& s, bool derivatives) {
+  Thermodynamics out;
+  out.at = free_energy(model, T, s);
+  if (!derivatives) return out;
+  const double beta = 1 / T;
+  out.dbeta = fd_step * beta;
+  const double up = free_energy(model, 1 / (beta + out.dbeta), s).log_z;
+  const double down = free_energy(model, 1 / (beta - out.dbeta), s).log_z;
+  out.e = -(up - down) / (2 * out.dbeta);
+  out.c = beta * beta * (up - 2 * out.at.log_z + down) / (out.dbeta * out.dbeta);
+  return out;
+}
+
+}  // namespace physml::renormalization

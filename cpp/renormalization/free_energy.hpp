@@ -2,6 +2,7 @@
 // The free energy per site of a square-lattice model by coarse graining its tensor network:
 // in the thermodynamic limit (steps until f stops changing) or on the periodic 2^n x 2^n
 // torus (the trace of the one tensor left after 2n halvings).
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,16 @@ struct FreeEnergy {
 };
 
 FreeEnergy free_energy(const SquareModel& model, double T, const Settings& s);
+
+// f with the energy and specific heat per site by central differences of log Z in beta,
+// step dbeta = fd_step * beta: e = -d log Z / d beta, c = beta^2 d^2 log Z / d beta^2 (the
+// truncation's own error in log Z, ~1e-12 away from T_c, is what limits the step from below).
+struct Thermodynamics {
+  FreeEnergy at;  // at beta
+  double e = NAN, c = NAN, dbeta = NAN;
+};
+constexpr double fd_step = 1e-3;
+Thermodynamics thermodynamics(const SquareModel& model, double T, const Settings& s, bool derivatives);
 
 // The halvings a 2^n x 2^n torus takes to one tensor (refuses sizes that are no power of two).
 int torus_steps(int size);
