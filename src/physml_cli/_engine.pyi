@@ -391,3 +391,14 @@ class VanTrainer:
 
 def kaufman(L: int, J: float, T: float) -> dict:
     """Exact {'f', 'e'} per site of the periodic L x L Ising model at zero field."""
+
+# tensor renormalization (cpp/renormalization/, bindings/renormalization_bindings.cpp)
+def renormalize(method: str, model: str, T: float, J: float = 1.0, h: float = 0.0, q: int = 2,
+                bond_dim: int = 32, size: int = 0, tol: float = 1e-12, max_steps: int = 200,
+                threads: int = 1, derivatives: bool = True) -> dict:
+    """{'f', 'log_z', 'e', 'c', 'dbeta', 'converged', 'n_steps', 'steps': {'log_norm', 'log_z',
+    'discarded_weight', 'kept', 'smallest_kept', 'spectrum'}} per site by trg or hotrg: the
+    infinite square lattice (size 0) or the periodic size x size torus (a power of two)."""
+
+def onsager(J: float, T: float) -> dict:
+    """Onsager's exact {'f', 'e'} per site of the infinite square Ising lattice, zero field."""
