@@ -106,7 +106,10 @@ def renormalize(opts: VariationalSettings, s: renormalization.Settings) -> FreeE
         model=s.model, lattice="square", size=s.size or None,
         n_sites=s.size * s.size if s.torus else None, method=s.method, n_params=None,
         results=results, wall_s=wall, threads=threads, bond_dim=s.bond_dim,
-        q=s.q if s.model == "potts" else None, output=opts.output)
+        q=s.q if s.model == "potts" else None, output=opts.output,
+        warnings=[f"T = {r.T:g}: log Z / N still changed after {r.steps} steps (raise "
+                  "--bond-dim or look at the steps in the file)" for r in results
+                  if not r.converged])
 
 
 def run(opts: VariationalSettings) -> FreeEnergies:
