@@ -99,7 +99,7 @@ class VariationalSettings(opt.Written, opt.Threaded, opt.Seeded):
         if method.can("renormalization"):
             s = renormalization.Settings(
                 model=self.model, method=self.method, J=self.J, h=self.h,
-                q=DEFAULT_Q if self.q is None else self.q,
+                q=(DEFAULT_Q if self.q is None else self.q) if self.model == "potts" else 2,
                 bond_dim=(int(method.fact("default_bond_dim")) if self.bond_dim is None
                           else self.bond_dim),
                 size=0 if self.size is None else self.size, temperatures=self.temperatures)

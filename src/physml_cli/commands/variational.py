@@ -67,8 +67,10 @@ class FreeEnergies(Result):
         model = f"{self.q}-state Potts" if self.model == "potts" else self.model
         lines = [f"{model} on {where}, {self.method} chi = {self.bond_dim}, {self.wall_s:.2f} s"]
         lines += [r.line() for r in self.results]
-        if self.results and self.results[0].dbeta == self.results[0].dbeta:
-            lines.append("e and c: central differences in beta, step dbeta = 1e-3 beta")
+        if self.results:
+            r = self.results[0]
+            lines.append(f"e and c: central differences in beta, step dbeta = "
+                         f"{r.dbeta * r.T:.3g} beta")
         if self.output:
             lines.append(f"-> {self.output}")
         return lines
