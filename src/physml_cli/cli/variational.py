@@ -82,8 +82,9 @@ class VariationalSettings(opt.Written, opt.Threaded, opt.Seeded):
         if self.q is not None and self.model != "potts":
             raise PhysmlError(f"--q is for --model potts, not {self.model}")
         if self.model == "potts" and not method.can("potts"):
+            able = [e.name for e in registry.entries("variational_method") if e.can("potts")]
             raise PhysmlError(f"--method {self.method} does not treat --model potts (choose "
-                              f"{registry.spelled([e.name for e in registry.entries('variational_method') if e.can('potts')], 'or')})")
+                              f"{registry.spelled(able, 'or')})")
         if renormalizing and self.resume:
             raise PhysmlError(f"--method {self.method} has nothing to resume (each temperature "
                               "is one engine call)")
