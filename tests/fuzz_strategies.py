@@ -793,8 +793,10 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
             base={"--size": "3", "--temperatures": "2.5", "--steps": "3", "--batch": "16",
                   "--measure-samples": "16", "-q": None},
             options={**threads_seed,
-                     "--model": names(_registry("variational_model"), "potts"),
+                     "--model": names(_registry("variational_model"), "heisenberg"),
                      "--method": names(_registry("variational_method"), "tap"),
+                     # trg, hotrg (on tori of --size; potts with --q)
+                     "--bond-dim": count(1, 8), "--q": count(2, 5),
                      "--lattice": names(_registry("lattice"), "kagome"),
                      "--size": count(2, 6, cheap=True),
                      "--J": real(-2, 2), "--h": real(-2, 2), "--open": flag(),

@@ -118,4 +118,5 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   bind_vmc(m);
   bind_variational(m);
   bind_dmrg(m);
+  bind_renormalization(m);
 }

@@ -4,12 +4,13 @@
 
 namespace physml::variational {
 
-enum class SystemKind { Ising, SherringtonKirkpatrick };
+enum class SystemKind { Ising, SherringtonKirkpatrick, Potts };
 enum class Method { MeanField, Bethe, Van };
 
 static const bool systems = registry::add_values<SystemKind>("variational_model", {
     {"ising", "Ising model on a lattice (--lattice, --J, --h)", SystemKind::Ising},
     {"sk", "Sherrington-Kirkpatrick glass, J_ij ~ N(0, 1/N) from --couplings-seed", SystemKind::SherringtonKirkpatrick},
+    {"potts", "q-state Potts model on the square lattice (--q, --J, --h; the tensor renormalization methods)", SystemKind::Potts},
 });
 
 static const bool methods = registry::add_values<Method>("variational_method", {

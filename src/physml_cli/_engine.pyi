@@ -428,3 +428,13 @@ def truncated_svd(matrix: npt.NDArray[np.float64], max_bond: int = 0,
 def dmrg_mpo_apply(hamiltonian: str, lattice: str, L: int, J: float = 1.0, h: float = 1.0,
                    delta: float = 1.0, J2: float = 0.0, open: bool = False,
                    psi: npt.NDArray[np.float64] = ...) -> npt.NDArray[np.float64]: ...
+# tensor renormalization (cpp/renormalization/, bindings/renormalization_bindings.cpp)
+def renormalize(method: str, model: str, T: float, J: float = 1.0, h: float = 0.0, q: int = 2,
+                bond_dim: int = 32, size: int = 0, tol: float = 1e-12, max_steps: int = 200,
+                threads: int = 1, derivatives: bool = True) -> dict:
+    """{'f', 'log_z', 'e', 'c', 'dbeta', 'converged', 'n_steps', 'steps': {'log_norm', 'log_z',
+    'discarded_weight', 'kept', 'smallest_kept', 'spectrum'}} per site by trg or hotrg: the
+    infinite square lattice (size 0) or the periodic size x size torus (a power of two)."""
+
+def onsager(J: float, T: float) -> dict:
+    """Onsager's exact {'f', 'e'} per site of the infinite square Ising lattice, zero field."""

@@ -9,8 +9,8 @@ from physml_cli.io import schema
 from physml_cli.report import console as report
 from physml_cli.runtime import outputs, resume
 from physml_cli.runtime.emit import command_line
-from physml_cli.runtime.result import Result, hidden, result
-from physml_cli.workflows import variational
+from physml_cli.runtime.result import Result, hidden, optional, result
+from physml_cli.workflows import renormalization, variational
 
 if TYPE_CHECKING:
     from physml_cli.cli.variational import VariationalSettings
@@ -22,14 +22,17 @@ class FreeEnergies(Result):
     reference where one is known (Kaufman's torus, enumeration)."""
     model: str
     lattice: str | None
-    size: int
-    n_sites: int
+    size: int | None  # None: the infinite lattice (trg, hotrg)
+    n_sites: int | None
     method: str
     n_params: int | None
-    results: list[variational.TemperatureResult]
+    results: list[variational.TemperatureResult] | list[renormalization.TemperatureResult]
     wall_s: float
     threads: int
     mean_field_tc: float | None = None
+    # the tensor renormalization methods: chi, Potts q
+    bond_dim: int | None = optional()
+    q: int | None = optional()
     # every temperature's warnings, empty when healthy (docs/variational.md)
     warnings: list[str] = dataclasses.field(default_factory=list)
     output: str | None = hidden()
@@ -38,6 +41,8 @@ class FreeEnergies(Result):
         return [f"warning: {w}" for w in self.warnings]
 
     def text(self) -> list[Any]:
+        if self.bond_dim is not None:
+            return self.renormalization_text()
         where = f"the {self.lattice} lattice, L = {self.size}" if self.lattice else "all pairs"
         lines = [f"{self.model} on {where} (N = {self.n_sites}), {self.method}"
                  + (f", {self.n_params:,} parameters" if self.n_params else "")
@@ -56,12 +61,67 @@ class FreeEnergies(Result):
         return lines
 
 
+    def renormalization_text(self) -> list[Any]:
+        where = (f"the periodic {self.size} x {self.size} torus" if self.size
+                 else "the infinite square lattice")
+        model = f"{self.q}-state Potts" if self.model == "potts" else self.model
+        lines = [f"{model} on {where}, {self.method} chi = {self.bond_dim}, {self.wall_s:.2f} s"]
+        lines += [r.line() for r in self.results]
+        if self.results:
+            r = self.results[0]
+            lines.append(f"e and c: central differences in beta, step dbeta = "
+                         f"{r.dbeta * r.T:.3g} beta")
+        if self.output:
+            lines.append(f"-> {self.output}")
+        return lines
+
+
+def renormalize(opts: VariationalSettings, s: renormalization.Settings) -> FreeEnergies:
+    """--method trg|hotrg: one engine call per temperature (a signal ends the run between
+    temperatures, nothing written)."""
+    import time
+
+    from physml_cli.errors import Interrupted
+    from physml_cli.runtime.signals import SignalCatcher
+
+    outputs.check_new(opts.output, opts.overwrite)
+    threads = min(opts.threads, _engine.thread_limit())
+    results, steps = [], []
+    t0 = time.perf_counter()
+    with SignalCatcher() as sig, report.progress_bar(opts.quiet or opts.as_json,
+                                                     "temperatures") as bar:
+        task = bar.add_task(s.method, total=len(s.temperatures))
+        for T in s.temperatures:
+            if sig.signum is not None:
+                raise Interrupted(sig.signum, "", f"interrupted by signal {sig.signum} before "
+                                  f"T = {T:g}; nothing saved")
+            bar.update(task, description=f"{s.method} T = {T:.4g}")
+            r, per_step = renormalization.run(s, threads, T)
+            results.append(r)
+            steps.append(per_step)
+            bar.update(task, advance=1)
+    wall = round(time.perf_counter() - t0, 4)
+    if opts.output:
+        attrs, arrays = renormalization.saved(s, results, steps, wall)
+        schema.write_renormalization(opts.output, attrs, arrays, command_line())
+    return FreeEnergies(
+        model=s.model, lattice="square", size=s.size or None,
+        n_sites=s.size * s.size if s.torus else None, method=s.method, n_params=None,
+        results=results, wall_s=wall, threads=threads, bond_dim=s.bond_dim,
+        q=s.q if s.model == "potts" else None, output=opts.output,
+        warnings=[f"T = {r.T:g}: log Z / N still changed after {r.steps} steps (raise "
+                  "--bond-dim or look at the steps in the file)" for r in results
+                  if not r.converged])
+
+
 def run(opts: VariationalSettings) -> FreeEnergies:
     from physml_cli.errors import Interrupted
     from physml_cli.report import plotting
     from physml_cli.runtime.signals import SignalCatcher
 
     s = opts.run_settings()
+    if isinstance(s, renormalization.Settings):
+        return renormalize(opts, s)
     output = opts.output
     if resume.plan(output, opts.resume, opts.overwrite, resume.INSIDE) == resume.CONTINUE:
         assert output

@@ -34,7 +34,9 @@ EXACT = "physml.exact/1"
 VMC = "physml.vmc/1"
 VARIATIONAL = "physml.variational/1"
 DMRG = "physml.dmrg/1"
-KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT, VMC, VARIATIONAL, DMRG)
+RENORMALIZATION = "physml.renormalization/1"
+KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT, VMC, VARIATIONAL, DMRG,
+         RENORMALIZATION)
 
 # Staggered-magnetization summaries (Ising on bipartite lattices), named after the
 # fields of the magnetization analysis they are computed like.
@@ -740,9 +742,56 @@ DMRG_SCHEMA = Schema(
 ARRAYS_SCHEMA = Schema("arrays", data=(Data("X", "number", None, "finite"),
                                        Data("y", "number", None, "finite", False)))
 
+# physml variational --method trg|hotrg (workflows/renormalization.py)
+def write_renormalization(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+                          command_line: str) -> None:
+    """Settings as attributes, one row per temperature under results/, each temperature's
+    steps under steps/<i>/ and its last cut's spectrum as spectrum/<i>."""
+    _write_arrays(path, RENORMALIZATION, attrs, arrays, command_line, sealed=True)
+
+
+def read_renormalization(path: str) -> dict[str, Any]:
+    return _read_arrays(path, RENORMALIZATION, verify=True)
+
+
+_RENORMALIZATION_RESULTS = ("T", "f", "e", "c", "dbeta", "steps", "converged",
+                            "truncation_error", "f_exact", "e_exact", "error", "e_error", "wall_s")
+_RENORMALIZATION_STEPS = ("log_norm", "log_z", "discarded_weight", "smallest_kept")
+
+
+def _renormalization_relations(c: validate.Checked) -> None:
+    a = c.attrs
+    if a["size"] and a["size"] & (a["size"] - 1):
+        raise Bad(f"size {a['size']} is not a power of two")
+    if len(a["exact_methods"]) != len(a["temperatures"]):
+        raise Bad("exact_methods and temperatures differ in length")
+    steps = c.arrays.get("results/steps")
+    for i in range(len(a["temperatures"])):
+        n = c.shapes[f"steps/{i}/kept"][0]
+        if any(c.shapes[f"steps/{i}/{k}"] != (n,) for k in _RENORMALIZATION_STEPS):
+            raise Bad(f"the arrays of steps/{i} differ in length")
+        if steps is not None and int(steps[i]) != n:
+            raise Bad(f"results/steps[{i}] is {int(steps[i])} but steps/{i} holds {n}")
+
+
+RENORMALIZATION_SCHEMA = Schema(
+    RENORMALIZATION,
+    attrs=(Attr("model", "str", choices=tuple(SPIN_VALUES)), Attr("lattice", "str"),
+           Attr("method", "str"), *(Attr(k, "real") for k in ("J", "h", "tol", "wall_s")),
+           Attr("q", _INT, range=(2, 127)), Attr("bond_dim", _INT, range=(1, None)),
+           Attr("size", _INT, range=(0, None)), Attr("max_steps", _INT, range=(1, None)),
+           Attr("temperatures", "reals"), Attr("exact_methods", "strs")),
+    data=(*(Data("results/" + k, "float", ("n_T",)) for k in _RENORMALIZATION_RESULTS),
+          *(Data(f"steps/{{i}}/{k}", "float", ("?",), count="n_T")
+            for k in _RENORMALIZATION_STEPS),
+          Data("steps/{i}/kept", "int", ("?",), (1, "bond_dim"), count="n_T"),
+          Data("spectrum/{i}", "float", ("?",), (0, 1), count="n_T")),
+    dims=lambda a: {"n_T": len(a["temperatures"]), "bond_dim": a["bond_dim"]},
+    relations=_renormalization_relations, checksum=True)
+
 SCHEMAS = {s.kind: s for s in (SIMULATION_SCHEMA, CHECKPOINT_SCHEMA, MODEL_SCHEMA, RECALL_SCHEMA,
                                PREDICTIONS_SCHEMA, EXACT_SCHEMA, VMC_SCHEMA,
-                               VARIATIONAL_SCHEMA, DMRG_SCHEMA)}
+                               VARIATIONAL_SCHEMA, DMRG_SCHEMA, RENORMALIZATION_SCHEMA)}
 
 
 def _checked(path: str, expect: str | None = None, load: Any = True, need: tuple[str, ...] = (),

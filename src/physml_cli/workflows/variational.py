@@ -65,6 +65,8 @@ def resolve(s: Settings) -> Settings:
     if not s.temperatures or not all(math.isfinite(T) and T > 0 and math.isfinite(1 / T)
                                      for T in s.temperatures):
         raise PhysmlError("--temperatures must be finite numbers > 0 with a finite beta = 1/T")
+    if s.model == "potts" and not registry.entry("variational_method", s.method).can("potts"):
+        raise PhysmlError(f"--method {s.method} does not treat --model potts")
     if s.model == "ising":
         registry.entry("lattice", s.lattice, "--lattice")
     if s.z2 and s.h != 0:
