@@ -693,12 +693,8 @@ EXACT_SCHEMA = Schema(EXACT, attrs=(Attr("n_sites", _INT, range=(1, None)), Attr
 
 
 def _dmrg_dims(a: dict[str, Any]) -> dict[str, Any]:
-    try:
-        n = _engine.Lattice(a["lattice"], int(a["size"]), bool(a["open_boundaries"])).n_sites
-    except ValueError as exc:
-        raise Bad(f"lattice {a['lattice']!r} with size {a['size']}: {exc}") from None
-    if n != a["n_sites"]:
-        raise Bad(f"n_sites is {a['n_sites']} but the {a['lattice']} of size {a['size']} has {n}")
+    _vmc_dims(a)  # the same lattice and n_sites check
+    n = int(a["n_sites"])
     if a["sweeps_done"] > a["sweeps"] and a["complete"]:
         raise Bad(f"sweeps_done {a['sweeps_done']} exceeds sweeps {a['sweeps']}")
     return {"n_sites": n, "n_bonds": n + 1, "n_cuts": n - 1, "done": a["sweeps_done"]}
