@@ -124,6 +124,9 @@ FIXTURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("hopfield", ["train", "hopfield", "patterns.npz", "-o", "hopfield.h5"]),
     ("samples", ["sample", "rbm.h5", "--samples", "8", "--gibbs-steps", "2", "-o",
                  "samples.h5"]),
+    ("bas", ["dataset", "bas", "--size", "3", "-o", "bas.h5"]),
+    ("mps", ["train", "mps", "sim_T.h5", "--bond-dim", "4", "--sweeps", "1", "-q", "-o",
+             "mps.h5"]),
     ("predictions", ["predict", "linear.h5", "sim_L4.h5", "-o", "predictions.h5"]),
     ("recall", ["hopfield", "recall", "hopfield.h5", "--max-sweeps", "5", "-o", "recall.h5"]),
 ]
@@ -132,7 +135,7 @@ FIXTURE_COMMANDS: list[tuple[str, list[str]]] = [
 H5_FIXTURES = ("sim_L4.h5", "sim_L6.h5", "sim_T.h5", "potts.h5", "shard0.h5", "shard1.h5", "exact.h5",
                "dmrg.h5",
                "vmc.h5", "van.h5", "linear.h5", "mlp.h5", "rbm.h5", "hopfield.h5", "samples.h5",
-               "predictions.h5", "recall.h5", "xy.h5")
+               "predictions.h5", "recall.h5", "xy.h5", "bas.h5", "mps.h5")
 NPZ_FIXTURES = ("xy.npz", "patterns.npz")
 ALL_FIXTURES = H5_FIXTURES + NPZ_FIXTURES
 
@@ -395,7 +398,7 @@ H5_EDITS = st.one_of(
     st.tuples(st.just("attr_value"), st.integers(0, 63), st.integers(0, len(_ATTR_VALUES) - 1)),
     st.tuples(st.just("schema"), st.sampled_from(
         ("physml.simulation/1", "physml.model/1", "physml.vmc/1", "physml.exact/1", "physml.dmrg/1",
-         "physml.checkpoint/1", "physml.simulation/2", "", "bogus"))),
+         "physml.dataset/1", "physml.checkpoint/1", "physml.simulation/2", "", "bogus"))),
 )
 NPZ_EDITS = st.sampled_from(("npz_no_x", "npz_x_only", "npz_string_x", "npz_empty_x", "npz_1d_x",
                              "npz_3d_x", "npz_nan_x", "npz_y_mismatch", "npz_object_x",
@@ -485,6 +488,7 @@ class CommandSpec:
     default_output: Optional[str] = None             # written when -o is not given
     plot: bool = False
     budget: Optional[Callable[[dict[str, Optional[str]], set[str]], None]] = None
+    words: tuple["Opt", ...] = ()  # positional arguments that are not files (a dataset's name)
 
 
 @st.composite
@@ -504,7 +508,8 @@ def cases(draw: Any, command: tuple[str, ...], spec: CommandSpec) -> Case:
         spec.budget(args, hostile)
 
     files: list[FileSpec] = []
-    positional: list[str] = []
+    positional: list[str] = [draw(w.hostile if w.hostile is not None and draw(one_in(4))
+                                  else w.valid) for w in spec.words]
     for strategy in spec.inputs:
         drawn = draw(strategy)
         for f in (drawn if isinstance(drawn, tuple) else (drawn,)):
@@ -713,8 +718,23 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
             options={**threads_seed,
                      # the output holds every sample: a huge count must be refused, not drawn
                      "--samples": count(2, 20, cheap=True), "--gibbs-steps": count(1, 5)},
-            inputs=(input_file(("rbm.h5",), "model"),),
+            inputs=(input_file(("rbm.h5", "mps.h5"), "model"),),
             output=(".h5", "drawn.h5"), default_output="samples.h5"),
+        ("train", "mps"): CommandSpec(
+            base={"--bond-dim": "4", "--sweeps": "1"},
+            options={**threads_seed,
+                     "--bond-dim": count(1, 8), "--cutoff": real(0, 0.5),
+                     "--sweeps": count(1, 2), "--lr": real(1e-4, 1),
+                     "--descent-steps": count(1, 3), "--test-fraction": real(0, 0.5),
+                     "--quiet": flag()},
+            inputs=(input_file(("sim_T.h5", "bas.h5", "patterns.npz", "xy.npz", "potts.h5"),
+                               "data"),),
+            output=(".h5", "model.h5"), default_output="mps.h5"),
+        ("dataset",): CommandSpec(
+            base={},
+            options={"--json": flag(), "--size": count(1, 6), "--width": count(1, 6)},
+            words=(names(_registry("dataset")),),
+            output=(".h5", "data.h5"), default_output="dataset.h5"),
         ("hopfield", "capacity"): CommandSpec(
             base={"--neurons": "16", "--loads": "0.05:0.2:2", "--trials": "2", "--probes": "2"},
             options={**threads_seed,

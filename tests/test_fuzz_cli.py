@@ -131,6 +131,14 @@ REPRODUCERS = [
     # an infinite penalty passes the >= 0 check and reaches the engine
     fz.Case(("train", "mlp"), ("d.h5", "--hidden", "4", "--epochs", "1", "--l1", "inf"),
             (_F("d.h5", "sim_L4.h5"),)),
+    # Born machines: a model whose tensors do not fit its bond dimensions, data that are not
+    # binary, a dataset name that is not registered
+    fz.Case(("sample",), ("m.h5", "--samples", "8"), (_F("m.h5", "mps.h5", ("reshaped_dataset", 1)),)),
+    fz.Case(("train", "mps"), ("d.npz", "--bond-dim", "2", "--sweeps", "1"),
+            (_F("d.npz", "xy.npz"),)),
+    fz.Case(("train", "mps"), ("d.h5", "--bond-dim", "0"), (_F("d.h5", "bas.h5"),)),
+    fz.Case(("dataset",), ("bogus", "--size", "3")),
+    fz.Case(("dataset",), ("bas", "--size", "99999999999999999999")),
 ]
 
 

@@ -182,5 +182,5 @@ def test_cli_sample_refuses_non_rbm_and_plain_data_models(physml, workdir):
                          keep=["x.npz", "r.h5"])
     np.savez(workdir / "lin.npz", X=rng.normal(size=(30, 2)), y=rng.normal(size=30))
     assert physml("train", "linear", "lin.npz", "-o", "lin.h5").returncode == 0
-    assert_clean_failure(physml("sample", "lin.h5", "-o", "s.h5"), workdir, "not an RBM",
+    assert_clean_failure(physml("sample", "lin.h5", "-o", "s.h5"), workdir, "holds a linear model",
                          keep=["x.npz", "r.h5", "lin.npz", "lin.h5"])

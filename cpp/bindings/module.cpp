@@ -119,4 +119,5 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   bind_variational(m);
   bind_dmrg(m);
   bind_renormalization(m);
+  bind_born(m);
 }

@@ -438,3 +438,25 @@ def renormalize(method: str, model: str, T: float, J: float = 1.0, h: float = 0.
 
 def onsager(J: float, T: float) -> dict:
     """Onsager's exact {'f', 'e'} per site of the infinite square Ising lattice, zero field."""
+
+BornTensors = list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]
+
+class BornTrainer:
+    """Two-site sweeping training of an MPS Born machine on 0/1 data."""
+    def __init__(self, data: npt.NDArray[np.uint8], tensors: BornTensors = ...,
+                 threads: int = 1) -> None: ...
+    def sweep(self, bond_dim: int, cutoff: float, lr: float, descent_steps: int) -> dict:
+        """One sweep (left to right and back): {'nll', 'discarded_weight', 'largest_bond',
+        'rejected_steps'}."""
+    def tensors(self) -> BornTensors: ...
+
+def born_log_probabilities(tensors: BornTensors, configurations: npt.NDArray[np.uint8],
+                           threads: int = 1) -> npt.NDArray[np.float64]:
+    """ln p(v) of each 0/1 row."""
+def born_log_norm(tensors: BornTensors) -> float:
+    """ln Z of the unnormalised MPS."""
+def born_sample(tensors: BornTensors, n: int, seed: int = 0,
+                threads: int = 1) -> npt.NDArray[np.uint8]:
+    """n exact, independent samples (0/1 rows)."""
+def bars_and_stripes(rows: int, cols: int) -> npt.NDArray[np.uint8]:
+    """Every bars-and-stripes pattern once, row-major 0/1 pixels."""

@@ -147,14 +147,41 @@ class TrainRbmSettings(opt.Written, opt.Threaded, opt.Seeded):
                     momentum=self.momentum, l2=self.l2, seed=self.seed)
 
 
-@opt.command(cli, "sample", run="physml_cli.commands.rbm:run_sample")
+_MPS = registry.entry("generative_model", "mps")
+
+
+def _mps_option(default: Any, name: str, help_text: str | None = None) -> Any:
+    p = _MPS.parameter(name)
+    assert p is not None
+    return opt.option(default, p.value_type(), (help_text or p.help.capitalize()) + ".")
+
+
+@opt.command(train, "mps", run="physml_cli.commands.born_machine:run_train_mps")
+@dataclass(frozen=True)
+class TrainMpsSettings(opt.Written, opt.Threaded, opt.Seeded):
+    """MPS Born machine (Han et al., PRX 8, 031012): p(v) = |psi(v)|^2 / Z, trained by two-site
+    sweeps from the uniform product state; exact likelihoods and exact sampling."""
+    data: str = opt.argument()
+    bond_dim: int = _mps_option(16, "bond_dim")
+    cutoff: float = _mps_option(1e-7, "cutoff")
+    sweeps: int = opt.option(10, params.Count(1, 100000), "Sweeps, left to right and back.")
+    lr: float = _mps_option(0.05, "lr")
+    descent_steps: int = _mps_option(2, "descent_steps")
+    test_fraction: float = opt.option(0.0, FRACTION, "Share of the rows held out (their NLL "
+                                                     "is reported per sweep).")
+    quiet: bool = opt.quiet("No progress bar.")
+    output: str = opt.output("mps.h5")
+
+
+@opt.command(cli, "sample", run="physml_cli.commands.sample:run_sample")
 @dataclass(frozen=True)
 class SampleSettings(opt.Written, opt.Threaded, opt.Seeded):
-    """Draw configurations from a trained RBM, written like a simulation (same observables)."""
+    """Draw configurations from a trained RBM (Gibbs chains) or MPS Born machine (exact). Models
+    of a physml simulation give a simulation file (same observables), others a dataset."""
     model: str = opt.argument()
     samples: int = opt.option(1000, params.Count(2), "Configurations to draw.")
     gibbs_steps: int = opt.option(1000, params.Count(1),
-                                  "Gibbs steps from a random start to each sample.")
+                                  "RBM: Gibbs steps from a random start to each sample.")
     output: str = opt.output("samples.h5")
 
 

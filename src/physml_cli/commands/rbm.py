@@ -1,14 +1,13 @@
-"""``physml train rbm`` and ``physml sample`` once arguments are valid."""
+"""``physml train rbm`` and RBM sampling once arguments are valid."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from physml_cli.workflows import rbm
-from physml_cli.report import console as report
+from physml_cli.workflows import generated, rbm
 from physml_cli.io import schema
 from physml_cli.runtime import outputs
 from physml_cli.runtime.emit import command_line
-from physml_cli.runtime.result import Result, hidden, plain, result
+from physml_cli.runtime.result import Result, hidden, result
 from physml_cli.errors import PhysmlError
 
 if TYPE_CHECKING:
@@ -34,19 +33,6 @@ class RbmFit(Result):
                 f"{self.pseudo_loglik:.4f} -> {self.output}"]
 
 
-@result
-class Samples(Result):
-    """RBM samples as a simulation of the model they were trained on."""
-    simulation: schema.SizeResult = hidden()
-    output: str = hidden("")
-
-    def document(self) -> dict[str, Any]:
-        return plain(report.size_json(self.simulation, self.output))
-
-    def text(self) -> list[Any]:
-        return [report.summary_table(self.simulation, self.output)]
-
-
 def run_train_rbm(s: TrainRbmSettings) -> RbmFit:
     output, opts = s.output, s.training_options()
     outputs.check_new(output, s.overwrite)
@@ -62,19 +48,14 @@ def run_train_rbm(s: TrainRbmSettings) -> RbmFit:
                   hidden_units=opts["hidden"], pm=pm, output=output)
 
 
-def run_sample(s: SampleSettings) -> Samples:
-    model_path, n, steps, seed, output = s.model, s.samples, s.gibbs_steps, s.seed, s.output
-    outputs.check_new(output, s.overwrite)
-    model = schema.read_model(model_path)
-    if model["attrs"].get("model_kind") != "rbm":
-        raise PhysmlError(f"{model_path} is not an RBM")
+def sample_rbm(s: SampleSettings, model: dict[str, Any]) -> schema.SizeResult:
+    """Gibbs chains of a checked RBM file, as a simulation of its training model."""
     for k in ("W", "b_visible", "b_hidden"):
         if k not in model["arrays"]:
-            raise PhysmlError(f"{model_path} is damaged: no {k}")
+            raise PhysmlError(f"{s.model} is damaged: no {k}")
     try:
-        spins = rbm.sample(model, n, steps, seed, s.threads)
+        spins = rbm.sample(model, s.samples, s.gibbs_steps, s.seed, s.threads)
     except ValueError as exc:
-        raise PhysmlError(f"{model_path}: {exc}") from None
-    result = rbm.samples_as_simulation(model, spins, steps, seed)
-    schema.write_simulation(output, result, command_line())
-    return Samples(simulation=result, output=output)
+        raise PhysmlError(f"{s.model}: {exc}") from None
+    return generated.as_simulation(model["attrs"], spins, s.seed, "rbm",
+                                   {"gibbs_steps": s.gibbs_steps})

@@ -22,6 +22,41 @@ class Dataset:
     lattice_shape: tuple[int, ...] | None
 
 
+def spin_rows(path: str, learner: str) -> tuple[np.ndarray, dict[str, Any]]:
+    """The rows of a file of Ising configurations (+-1) or of bits (a dataset, X arrays), as
+    float64, and what they came from; info['source_values'] says pm1 or 01 (or other)."""
+    src = schema.read_learning_source(path)
+    info: dict[str, Any] = {"file": path}
+    if src["kind"] == "simulation":
+        attrs = src["attrs"]
+        if attrs.get("model") != "ising":
+            raise PhysmlError(f"{learner} learns Ising (+-1) configurations; this file holds "
+                              f"{attrs.get('model')} configurations")
+        cfg = src["configs"]
+        if cfg.shape[1] == 0:
+            raise PhysmlError(f"{path} holds no configurations (simulate with --save-configs > 0)")
+        X = cfg.reshape(cfg.shape[0] * cfg.shape[1], -1).astype(np.float64)
+        info.update({k: attrs.get(k) for k in ("model", "lattice", "L", "J", "h", "q")},
+                    temperatures=[float(t) for t in src["temperatures"]],
+                    lattice_shape=list(cfg.shape[2:]), source_values="pm1")
+    else:
+        X = np.asarray(src["X"], dtype=np.float64)
+        if X.ndim == 0 or X.size == 0:
+            raise PhysmlError(f"{path} holds no samples")
+        X = X.reshape(len(X), -1)
+        if not np.isfinite(X).all():
+            raise PhysmlError(f"{path} contains NaN or infinite values")
+        values = set(np.unique(X))
+        info["source_values"] = ("pm1" if values <= {-1.0, 1.0} else
+                                 "01" if values <= {0.0, 1.0} else "other")
+        if "attrs" in src:
+            info.update(dataset=src["attrs"]["dataset"],
+                        image_shape=[int(k) for k in src["attrs"]["image_shape"]])
+    if len(X) == 0:
+        raise PhysmlError(f"{path} holds no samples")
+    return X, info
+
+
 def critical_temperature(attrs: dict[str, Any], tc: float | None) -> float:
     if tc is not None:
         return tc

@@ -35,8 +35,9 @@ VMC = "physml.vmc/1"
 VARIATIONAL = "physml.variational/1"
 DMRG = "physml.dmrg/1"
 RENORMALIZATION = "physml.renormalization/1"
+DATASET = "physml.dataset/1"
 KNOWN = (SIMULATION, CHECKPOINT, MODEL, RECALL, PREDICTIONS, EXACT, VMC, VARIATIONAL, DMRG,
-         RENORMALIZATION)
+         RENORMALIZATION, DATASET)
 
 # Staggered-magnetization summaries (Ising on bipartite lattices), named after the
 # fields of the magnetization analysis they are computed like.
@@ -628,17 +629,37 @@ def _mlp_relations(c: validate.Checked) -> None:
 RBM_SOURCE = ("lattice", "L", "J", "h", "temperatures")
 
 
-def _rbm_dims(a: dict[str, Any]) -> dict[str, Any]:
+def _check_source(a: dict[str, Any], units: int, what: str) -> None:
+    """A model trained on a simulation describes it fully, and fits its lattice."""
     given = [k for k in RBM_SOURCE if a.get(k) is not None]
     if given and len(given) != len(RBM_SOURCE):
         missing = sorted(set(RBM_SOURCE) - set(given))
         raise Bad(f"the training simulation is described without {', '.join(missing)}")
     if given:
         n = _lattice_dims(a["lattice"], a["L"])["N"]
-        if n != a["visible"]:
-            raise Bad(f"{a['visible']} visible units for the {a['lattice']} lattice with "
-                      f"L={a['L']} ({n} sites)")
+        if n != units:
+            raise Bad(f"{units} {what} for the {a['lattice']} lattice with L={a['L']} ({n} sites)")
+
+
+def _rbm_dims(a: dict[str, Any]) -> dict[str, Any]:
+    _check_source(a, a["visible"], "visible units")
     return {"visible": a["visible"], "hidden": a["hidden"]}
+
+
+def mps_coefficients(bond_dims: np.ndarray) -> int:
+    """Numbers in a Born machine's site tensors (two states per site)."""
+    d = np.asarray(bond_dims, dtype=np.int64)
+    return int(2 * np.sum(d[:-1] * d[1:]))
+
+
+def _mps_relations(c: validate.Checked) -> None:
+    d = c.arrays["bond_dims"]
+    if d[0] != 1 or d[-1] != 1:
+        raise Bad("the end bonds of the MPS must have dimension 1")
+    need = mps_coefficients(d)
+    if c.shapes["tensors"] != (need,):
+        raise Bad(f"tensors holds {c.shapes['tensors'][0]} numbers, the bond dimensions need "
+                  f"{need}")
 
 
 MODEL_SCHEMA = Schema(
@@ -672,6 +693,18 @@ MODEL_SCHEMA = Schema(
                             Data("b_visible", "float", ("visible",), "finite"),
                             Data("b_hidden", "float", ("hidden",), "finite")),
                       dims=_rbm_dims),
+        "mps": Schema(MODEL, attrs=(Attr("n_sites", _INT, range=(2, None)),
+                                    Attr("bond_dim", _INT, range=(1, None)),
+                                    Attr("cutoff", "real", range=(0, 1)), Attr("nll", "real"),
+                                    Attr("lattice", "str", False), Attr("L", _INT, False, (1, None)),
+                                    Attr("J", "real", False), Attr("h", "real", False),
+                                    Attr("temperatures", "reals", False),
+                                    Attr("image_shape", "ints", False)),
+                      data=(Data("bond_dims", "int", ("n_bonds",), (1, "bond_dim")),
+                            Data("tensors", "float", ("?",), "finite")),
+                      dims=lambda a: (_check_source(a, a["n_sites"], "sites") or
+                                      {"n_bonds": a["n_sites"] + 1, "bond_dim": a["bond_dim"]}),
+                      relations=_mps_relations),
         "hopfield": Schema(MODEL, attrs=(Attr("neurons", _INT, range=(1, None)),
                                          Attr("n_patterns", _INT, range=(0, None))),
                            data=(Data("W", "float", ("neurons", "neurons"), "finite"),
@@ -734,6 +767,17 @@ DMRG_SCHEMA = Schema(
           Data("zz", "float", ("n_sites",), required=False),
           Data("sz", "float", ("n_sites",), required=False)),
     dims=_dmrg_dims, relations=_dmrg_relations, checksum=True)
+# physml dataset (workflows/datasets.py): binary images, one per row, row-major pixels.
+DATASET_SCHEMA = Schema(DATASET, attrs=(Attr("dataset", "str"), Attr("image_shape", "ints"),
+                                        Attr("patterns", _INT, range=(1, None))),
+                        data=(Data("X", "int", ("n", "N"), (0, 1)),),
+                        dims=lambda a: {"N": int(np.prod(a["image_shape"]))})
+
+
+def write_dataset(path: str, attrs: dict[str, Any], X: np.ndarray, command_line: str) -> None:
+    _write_arrays(path, DATASET, attrs, {"X": np.asarray(X, dtype=np.uint8)}, command_line)
+
+
 # Learning data that is not a physml file: a .npz or HDF5 file with X (and y).
 ARRAYS_SCHEMA = Schema("arrays", data=(Data("X", "number", None, "finite"),
                                        Data("y", "number", None, "finite", False)))
@@ -787,7 +831,8 @@ RENORMALIZATION_SCHEMA = Schema(
 
 SCHEMAS = {s.kind: s for s in (SIMULATION_SCHEMA, CHECKPOINT_SCHEMA, MODEL_SCHEMA, RECALL_SCHEMA,
                                PREDICTIONS_SCHEMA, EXACT_SCHEMA, VMC_SCHEMA,
-                               VARIATIONAL_SCHEMA, DMRG_SCHEMA, RENORMALIZATION_SCHEMA)}
+                               VARIATIONAL_SCHEMA, DMRG_SCHEMA, RENORMALIZATION_SCHEMA,
+                               DATASET_SCHEMA)}
 
 
 def _checked(path: str, expect: str | None = None, load: Any = True, need: tuple[str, ...] = (),
@@ -895,6 +940,9 @@ def read_learning_source(path: str) -> dict[str, Any]:
                     "temperatures": c.arrays["temperatures"], "configs": c.arrays["configs"],
                     "config_energy": c.arrays["config_energy"],
                     "config_magnetization": c.arrays["config_magnetization"]}
+        if validate.decode(f.attrs.get("physml_schema")) == DATASET:
+            c = validate.check(f, path, DATASET_SCHEMA)
+            return {"kind": "arrays", "X": c.arrays["X"], "y": None, "attrs": c.attrs}
         if "X" not in f:
             raise PhysmlError(f"{path} is neither a physml simulation nor has a dataset X")
         c = validate.check(f, path, ARRAYS_SCHEMA)

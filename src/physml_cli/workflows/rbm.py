@@ -9,7 +9,7 @@ import numpy as np
 
 from physml_cli import _engine
 from physml_cli import resources
-from physml_cli.io import schema
+from physml_cli.io import learning_data
 from physml_cli.errors import PhysmlError
 
 EXACT_LIMIT = 20  # exact log Z when min(visible, hidden) <= this, AIS above
@@ -17,28 +17,7 @@ EXACT_LIMIT = 20  # exact log Z when min(visible, hidden) <= this, AIS above
 
 def load_data(path: str, units: str) -> tuple[np.ndarray, bool, dict[str, Any]]:
     """Rows of visible data, whether units are +-1, and the data's provenance."""
-    src = schema.read_learning_source(path)
-    info: dict[str, Any] = {"file": path}
-    if src["kind"] == "simulation":
-        attrs = src["attrs"]
-        if attrs.get("model") != "ising":
-            raise PhysmlError("an RBM learns Ising (+-1) configurations; this file holds "
-                              f"{attrs.get('model')} configurations")
-        cfg = src["configs"]
-        if cfg.shape[1] == 0:
-            raise PhysmlError(f"{path} holds no configurations (simulate with --save-configs > 0)")
-        X = cfg.reshape(cfg.shape[0] * cfg.shape[1], -1).astype(np.float64)
-        info.update({k: attrs.get(k) for k in ("model", "lattice", "L", "J", "h", "q")},
-                    temperatures=[float(t) for t in src["temperatures"]],
-                    lattice_shape=list(cfg.shape[2:]), source_values="pm1")
-    else:
-        X = np.asarray(src["X"], dtype=np.float64)
-        X = X.reshape(len(X), -1)
-        if not np.isfinite(X).all():
-            raise PhysmlError(f"{path} contains NaN or infinite values")
-        info["source_values"] = "pm1" if set(np.unique(X)) <= {-1.0, 1.0} else "01"
-    if len(X) == 0:
-        raise PhysmlError(f"{path} holds no samples")
+    X, info = learning_data.spin_rows(path, "an RBM")
     pm = units == "pm1" or (units == "auto" and info["source_values"] == "pm1")
     if pm and info["source_values"] != "pm1":
         raise PhysmlError("--units pm1 needs +-1 data")
@@ -115,31 +94,3 @@ def sample(model: dict[str, Any], n: int, steps: int, seed: int, threads: int) -
     V = _engine.rbm_sample(arr["W"], arr["b_visible"], arr["b_hidden"], pm, n, steps, seed,
                            threads)
     return (V if pm else 2.0 * V - 1.0).astype(np.int8)  # as Ising spins
-
-
-def samples_as_simulation(model: dict[str, Any], spins: np.ndarray, steps: int,
-                          seed: int) -> schema.SizeResult:
-    """RBM samples in the layout of a Monte Carlo run, with the same observables."""
-    a = model["attrs"]
-    temps = a.get("temperatures") or []
-    if a.get("lattice") is None or len(temps) != 1:
-        raise PhysmlError("physml sample needs an RBM trained on a physml simulation at a single "
-                          "temperature (its samples are then comparable with Monte Carlo)")
-    T = float(temps[0])
-    lat = _engine.Lattice(a["lattice"], int(a["L"]))
-    e, m = _engine.configuration_observables("ising", a["lattice"], int(a["L"]), float(a["J"]),
-                                             float(a["h"]), 2, spins)
-    s = _engine.summarize(e, m, lat.n_sites, T, 1, 32)
-    params = {"model": "ising", "lattice": a["lattice"], "L": int(a["L"]), "J": float(a["J"]),
-              "h": float(a["h"]), "q": 2, "algorithm": "rbm", "temperatures": [T],
-              "seed": seed, "thermalize": 0, "sweeps": len(spins), "measure_every": 1,
-              "save_configs": len(spins), "parallel_tempering": False, "anneal": False,
-              "init": "random", "gibbs_steps": steps}
-    return schema.SizeResult(
-        params=params, lattice_shape=tuple(lat.shape), neighbors=lat.neighbors,
-        temperatures=np.array([T]), energy=e[None, :], magnetization=m[None, :], staggered=None,
-        configs=spins[None, :, :], config_energy=e[None, :], config_magnetization=m[None, :],
-        summary={k: np.array([s[k]]) for k in schema.SUMMARY_FIELDS}, extras={}, wall_s=0.0)
-
-
-

@@ -1,0 +1,71 @@
+"""``physml sample``: configurations from a trained generative model, by its kind."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from physml_cli.commands import born_machine, rbm
+from physml_cli.errors import PhysmlError
+from physml_cli.io import schema
+from physml_cli.report import console as report
+from physml_cli.runtime import outputs
+from physml_cli.runtime.emit import command_line
+from physml_cli.runtime.result import Result, hidden, plain, result
+
+if TYPE_CHECKING:
+    from physml_cli.cli.learn import SampleSettings
+
+
+@result
+class Samples(Result):
+    """Samples of a model trained on a simulation, written as a simulation of that model (its
+    observables in the document), or of a model trained on a dataset, written as a dataset."""
+    output: str
+    simulation: schema.SizeResult | None = hidden()
+    samples: int = 0
+    distinct: int = 0
+    nll: float = 0.0      # mean -ln p of the samples: an estimate of the model's entropy
+    nll_err: float = 0.0
+
+    def document(self) -> dict[str, Any]:
+        if self.simulation is not None:
+            return plain(report.size_json(self.simulation, self.output))
+        return {"samples": self.samples, "distinct": self.distinct, "nll": self.nll,
+                "nll_err": self.nll_err, "output": self.output}
+
+    def text(self) -> list[Any]:
+        if self.simulation is not None:
+            return [report.summary_table(self.simulation, self.output)]
+        return [f"{self.samples:,} samples ({self.distinct:,} distinct), mean -ln p "
+                f"{self.nll:.6f} ± {self.nll_err:.2g} (the model's entropy) -> {self.output}"]
+
+
+def run_sample(s: SampleSettings) -> Samples:
+    outputs.check_new(s.output, s.overwrite)
+    model = schema.read_model(s.model)
+    kind = model["attrs"].get("model_kind")
+    if kind == "rbm":
+        sim = rbm.sample_rbm(s, model)
+    elif kind == "mps":
+        a = model["attrs"]
+        bits = born_machine.draw(s, model)
+        if a.get("lattice") is None:
+            return _patterns(s, model, bits)
+        sim = born_machine.as_simulation(s, model, bits)
+    else:
+        raise PhysmlError(f"{s.model} holds a {kind} model; physml sample draws from an RBM or "
+                          "an MPS Born machine")
+    schema.write_simulation(s.output, sim, command_line())
+    return Samples(output=s.output, simulation=sim)
+
+
+def _patterns(s: SampleSettings, model: dict[str, Any], bits: np.ndarray) -> Samples:
+    a = model["attrs"]
+    lp = born_machine.log_probabilities(s, model, bits)
+    shape = [int(k) for k in a.get("image_shape") or [int(a["n_sites"])]]
+    distinct = len(np.unique(bits, axis=0))
+    schema.write_dataset(s.output, {"dataset": f"samples of {s.model}", "image_shape": shape,
+                                    "patterns": distinct}, bits, command_line())
+    return Samples(output=s.output, samples=len(bits), distinct=distinct,
+                   nll=float(-lp.mean()), nll_err=float(lp.std(ddof=1) / np.sqrt(len(lp))))
