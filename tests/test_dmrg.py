@@ -254,3 +254,17 @@ def test_resume_refuses_other_settings(physml, workdir):
     assert r.returncode == 2 and "J" in r.stderr
     r = physml(*base, "--resume")
     assert r.returncode == 2 and "already has 2 sweeps" in r.stderr
+
+
+def test_vmc_on_an_open_chain_beyond_lanczos_reports_the_dmrg_energy(physml, workdir):
+    # 22 sites at S^z = 0: 705432 states, past vmc's on-the-fly Lanczos (2^18); the reference
+    # is DMRG's, which must be the exact ground state
+    r = physml("vmc", "--hamiltonian", "xxz", "--delta", "0.5", "--lattice", "chain", "--size",
+               "22", "--open", "--iterations", "2", "--samples", "32", "--measure-samples", "64",
+               "-q", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["exact_method"].startswith("DMRG")
+    E0 = _engine.exact_diagonalize("xxz", "chain", 22, delta=0.5, open=True, n_up=11, levels=1,
+                                   tol=1e-12)["energies"][0]
+    assert abs(doc["exact"] - E0) <= 1e-9 * abs(E0)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 
 from physml_cli import _engine
-from physml_cli.workflows import exact, vmc_health, vmc_schedule
+from physml_cli.workflows import dmrg, exact, vmc_health, vmc_schedule
 from physml_cli.workflows.vmc_schedule import Schedule
 from physml_cli import registry
 from physml_cli import resources
@@ -359,6 +359,11 @@ def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
                   tol=1e-12, max_iter=1000, seed=0, threads=threads)
     if dim <= EXACT_DIMENSION:
         return exact.run(**common).energy, "Lanczos"
+    if s.open_boundaries and _dmrg_takes(s):
+        model = dict(hamiltonian=s.hamiltonian, lattice=s.lattice, L=s.size, J=s.J, h=s.h,
+                     delta=s.delta, J2=s.J2, open=True)
+        energy, variance = dmrg.reference_energy(model, n_up, threads)
+        return energy, f"DMRG, bond dimension {dmrg.REFERENCE_BOND_DIM}, variance {variance:.1e}"
     # a symmetry sector where a sign rule names the ground state's and it is small enough
     if s.open_boundaries or n > 62:
         return None, None
@@ -371,6 +376,13 @@ def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
     if p.how != "sign rule" or p.dimension_estimate > EXACT_DIMENSION:
         return None, None
     return exact.run(**common, symmetries="auto").energy, "Lanczos in a symmetry sector"
+
+
+def _dmrg_takes(s: Settings) -> bool:
+    """Chains and strips up to DMRG's width, in an S^z sector (or the tfim)."""
+    lat = _engine.Lattice(s.lattice, s.size)
+    narrow = lat.dimension == 1 or s.size <= dmrg.MAX_WIDTH
+    return narrow and (s.hamiltonian == "tfim" or exact.sector(s.hamiltonian, s.n_sites, "auto") >= 0)
 
 
 @dataclass
