@@ -732,7 +732,9 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
             output=(".h5", "model.h5"), default_output="mps.h5"),
         ("dataset",): CommandSpec(
             base={},
-            options={"--json": flag(), "--size": count(1, 6), "--width": count(1, 6)},
+            options={"--json": flag(), "--size": count(1, 6), "--width": count(1, 6),
+                     "--dist": names(_registry("toy_distribution"), "spiral"),
+                     "--samples": count(1, 50), "--seed": count(0, 2**32, cheap=True)},
             words=(names(_registry("dataset")),),
             output=(".h5", "data.h5"), default_output="dataset.h5"),
         ("hopfield", "capacity"): CommandSpec(

@@ -1,4 +1,4 @@
-// Python face of the MPS Born machine and its datasets. A machine crosses the boundary as
+// Python face of the MPS Born machine and of the built-in datasets. A machine crosses the boundary as
 // its list of site tensors [(A^0, A^1), ...]; Python stores them, the engine checks them.
 #include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
@@ -7,6 +7,7 @@
 #include "bindings/bindings.hpp"
 #include "born/training.hpp"
 #include "datasets/bars_and_stripes.hpp"
+#include "datasets/toy_densities.hpp"
 
 namespace py = pybind11;
 using namespace pybind11::literals;
@@ -80,4 +81,8 @@ void bind_born(py::module_& m) {
         "n exact, independent samples (0/1 rows).");
   m.def("bars_and_stripes", &datasets::bars_and_stripes, py::arg("rows"), py::arg("cols"),
         "Every bars-and-stripes pattern once, row-major 0/1 pixels.");
+  m.def("toy_sample", &datasets::toy_sample, py::arg("name"), py::arg("n"), py::arg("seed") = 0,
+        "n points (rows x, y) of a registered toy distribution.");
+  m.def("toy_log_density", &datasets::toy_log_density, py::arg("name"), py::arg("X"),
+        "ln p of a toy distribution at each row of X.");
 }

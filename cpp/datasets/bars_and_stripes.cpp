@@ -41,10 +41,13 @@ const bool registered = [] {
   d.concept = "dataset";
   d.name = "bas";
   d.summary = "bars and stripes: every image whose rows or whose columns are constant";
-  registry::Parameter size{"size", "int", "rows (and columns, unless --width is given)"};
+  registry::Parameter size{"size", "int", "rows of each image (and columns, without --width)"};
   size.min = 1;
   size.max = 12;
-  d.parameters = {size};
+  registry::Parameter width{"width", "int", "columns of each image"};
+  width.min = 1;
+  width.max = 12;
+  d.parameters = {size, width};
   d.capabilities = {{"binary", true}};
   registry::detail::add_description(d);
   return true;

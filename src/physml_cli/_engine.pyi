@@ -460,3 +460,7 @@ def born_sample(tensors: BornTensors, n: int, seed: int = 0,
     """n exact, independent samples (0/1 rows)."""
 def bars_and_stripes(rows: int, cols: int) -> npt.NDArray[np.uint8]:
     """Every bars-and-stripes pattern once, row-major 0/1 pixels."""
+def toy_sample(name: str, n: int, seed: int = 0) -> npt.NDArray[np.float64]:
+    """n points (rows x, y) of a registered toy distribution."""
+def toy_log_density(name: str, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """ln p of a toy distribution at each row of X."""

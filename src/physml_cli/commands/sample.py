@@ -66,6 +66,7 @@ def _patterns(s: SampleSettings, model: dict[str, Any], bits: np.ndarray) -> Sam
     shape = [int(k) for k in a.get("image_shape") or [int(a["n_sites"])]]
     distinct = len(np.unique(bits, axis=0))
     schema.write_dataset(s.output, {"dataset": f"samples of {s.model}", "image_shape": shape,
-                                    "patterns": distinct}, bits, command_line())
+                                    "patterns": distinct},
+                         {"X": np.asarray(bits, dtype=np.uint8)}, command_line())
     return Samples(output=s.output, samples=len(bits), distinct=distinct,
                    nll=float(-lp.mean()), nll_err=float(lp.std(ddof=1) / np.sqrt(len(lp))))

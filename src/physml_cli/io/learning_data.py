@@ -50,8 +50,9 @@ def spin_rows(path: str, learner: str) -> tuple[np.ndarray, dict[str, Any]]:
         info["source_values"] = ("pm1" if values <= {-1.0, 1.0} else
                                  "01" if values <= {0.0, 1.0} else "other")
         if "attrs" in src:
-            info.update(dataset=src["attrs"]["dataset"],
-                        image_shape=[int(k) for k in src["attrs"]["image_shape"]])
+            info["dataset"] = src["attrs"]["dataset"]
+            if src["attrs"].get("image_shape") is not None:
+                info["image_shape"] = [int(k) for k in src["attrs"]["image_shape"]]
     if len(X) == 0:
         raise PhysmlError(f"{path} holds no samples")
     return X, info

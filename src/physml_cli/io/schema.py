@@ -767,15 +767,32 @@ DMRG_SCHEMA = Schema(
           Data("zz", "float", ("n_sites",), required=False),
           Data("sz", "float", ("n_sites",), required=False)),
     dims=_dmrg_dims, relations=_dmrg_relations, checksum=True)
-# physml dataset (workflows/datasets.py): binary images, one per row, row-major pixels.
-DATASET_SCHEMA = Schema(DATASET, attrs=(Attr("dataset", "str"), Attr("image_shape", "ints"),
-                                        Attr("patterns", _INT, range=(1, None))),
-                        data=(Data("X", "int", ("n", "N"), (0, 1)),),
-                        dims=lambda a: {"N": int(np.prod(a["image_shape"]))})
+# physml dataset (commands/datasets.py): binary images, one per row, row-major pixels (bars
+# and stripes), or points of a toy density with their exact log-density.
+def _dataset_relations(c: validate.Checked) -> None:
+    a, X = c.attrs, c.arrays["X"]
+    if a.get("image_shape") is not None:
+        if int(np.prod(a["image_shape"])) != X.shape[1]:
+            raise Bad(f"image_shape {list(a['image_shape'])} holds "
+                      f"{int(np.prod(a['image_shape']))} pixels but X has {X.shape[1]} columns")
+        if not np.isin(X, (0, 1)).all():
+            raise Bad("X of an image dataset must hold 0 and 1 only")
+    elif a.get("distribution") is None:
+        raise Bad("a dataset is either images (image_shape) or points of a distribution")
 
 
-def write_dataset(path: str, attrs: dict[str, Any], X: np.ndarray, command_line: str) -> None:
-    _write_arrays(path, DATASET, attrs, {"X": np.asarray(X, dtype=np.uint8)}, command_line)
+DATASET_SCHEMA = Schema(DATASET, attrs=(Attr("dataset", "str"), Attr("image_shape", "ints", False),
+                                        Attr("patterns", _INT, False, (1, None)),
+                                        Attr("distribution", "str", False)),
+                        data=(Data("X", "number", ("n", "N"), "finite"),
+                              Data("log_density", "float", ("n",), required=False)),
+                        relations=_dataset_relations)
+
+
+def write_dataset(path: str, attrs: dict[str, Any], arrays: dict[str, np.ndarray],
+                  command_line: str) -> None:
+    """arrays: X, and log_density for points of a known density."""
+    _write_arrays(path, DATASET, attrs, arrays, command_line)
 
 
 # Learning data that is not a physml file: a .npz or HDF5 file with X (and y).
@@ -942,7 +959,8 @@ def read_learning_source(path: str) -> dict[str, Any]:
                     "config_magnetization": c.arrays["config_magnetization"]}
         if validate.decode(f.attrs.get("physml_schema")) == DATASET:
             c = validate.check(f, path, DATASET_SCHEMA)
-            return {"kind": "arrays", "X": c.arrays["X"], "y": None, "attrs": c.attrs}
+            return {"kind": "arrays", "X": c.arrays["X"], "y": None, "attrs": c.attrs,
+                    "log_density": c.arrays.get("log_density")}
         if "X" not in f:
             raise PhysmlError(f"{path} is neither a physml simulation nor has a dataset X")
         c = validate.check(f, path, ARRAYS_SCHEMA)
