@@ -127,6 +127,9 @@ FIXTURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("bas", ["dataset", "bas", "--size", "3", "-o", "bas.h5"]),
     ("mps", ["train", "mps", "sim_T.h5", "--bond-dim", "4", "--sweeps", "1", "-q", "-o",
              "mps.h5"]),
+    ("toy", ["dataset", "toy", "--dist", "ring", "--samples", "200", "-o", "toy.h5"]),
+    ("flow", ["train", "flow", "toy.h5", "--layers", "2", "--hidden", "4", "--epochs", "1", "-q",
+              "-o", "flow.h5"]),
     ("predictions", ["predict", "linear.h5", "sim_L4.h5", "-o", "predictions.h5"]),
     ("recall", ["hopfield", "recall", "hopfield.h5", "--max-sweeps", "5", "-o", "recall.h5"]),
 ]
@@ -135,7 +138,8 @@ FIXTURE_COMMANDS: list[tuple[str, list[str]]] = [
 H5_FIXTURES = ("sim_L4.h5", "sim_L6.h5", "sim_T.h5", "potts.h5", "shard0.h5", "shard1.h5", "exact.h5",
                "dmrg.h5",
                "vmc.h5", "van.h5", "linear.h5", "mlp.h5", "rbm.h5", "hopfield.h5", "samples.h5",
-               "predictions.h5", "recall.h5", "xy.h5", "bas.h5", "mps.h5")
+               "predictions.h5", "recall.h5", "xy.h5", "bas.h5", "mps.h5", "toy.h5",
+               "flow.h5")
 NPZ_FIXTURES = ("xy.npz", "patterns.npz")
 ALL_FIXTURES = H5_FIXTURES + NPZ_FIXTURES
 
@@ -718,7 +722,7 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
             options={**threads_seed,
                      # the output holds every sample: a huge count must be refused, not drawn
                      "--samples": count(2, 20, cheap=True), "--gibbs-steps": count(1, 5)},
-            inputs=(input_file(("rbm.h5", "mps.h5"), "model"),),
+            inputs=(input_file(("rbm.h5", "mps.h5", "flow.h5"), "model"),),
             output=(".h5", "drawn.h5"), default_output="samples.h5"),
         ("train", "mps"): CommandSpec(
             base={"--bond-dim": "4", "--sweeps": "1"},
@@ -730,6 +734,19 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
             inputs=(input_file(("sim_T.h5", "bas.h5", "patterns.npz", "xy.npz", "potts.h5"),
                                "data"),),
             output=(".h5", "model.h5"), default_output="mps.h5"),
+        ("train", "flow"): CommandSpec(
+            base={"--layers": "2", "--hidden": "4", "--epochs": "1"},
+            options={**threads_seed,
+                     "--layers": count(1, 4), "--hidden": texts(("4", "4,4", "8"),
+                                                              ("0", "-1", "", "x", "4,,4",
+                                                               "99999999999999999999")),
+                     "--coupling": names(_registry("flow_coupling"), "spline"),
+                     "--activation": names(("tanh", "relu", "softplus")),
+                     "--epochs": count(1, 2), "--batch-size": count(1, 64, cheap=True),
+                     "--lr": real(1e-4, 1e-2), "--test-fraction": real(0, 0.5),
+                     "--quiet": flag()},
+            inputs=(input_file(("toy.h5", "xy.npz", "xy.h5", "bas.h5", "sim_T.h5"), "data"),),
+            output=(".h5", "model.h5"), default_output="flow.h5"),
         ("dataset",): CommandSpec(
             base={},
             options={"--json": flag(), "--size": count(1, 6), "--width": count(1, 6),

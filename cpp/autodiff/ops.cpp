@@ -257,6 +257,58 @@ Var scale(Tape<S>& t, Var a, S factor) {
 }
 
 template <class S>
+Var multiply(Tape<S>& t, Var a, Var b) {
+  check_same_shape(t.value(a), t.value(b), "multiply");
+  Matrix<S> y = t.value(a).cwiseProduct(t.value(b));
+  return t.record(std::move(y), t.needs_grad(a) || t.needs_grad(b),
+                  [a, b](Tape<S>& t, Var, const Matrix<S>& dy) {
+                    if (Matrix<S>* da = t.gradient(a)) *da += dy.cwiseProduct(t.value(b));
+                    if (Matrix<S>* db = t.gradient(b)) *db += dy.cwiseProduct(t.value(a));
+                  });
+}
+
+template <class S>
+Var multiply_rows(Tape<S>& t, Var x, Var r) {
+  const Matrix<S>& X = t.value(x);
+  const Matrix<S>& R = t.value(r);
+  if (R.rows() != 1 || R.cols() != X.cols()) throw std::invalid_argument("multiply_rows: row shape");
+  Matrix<S> y = X.array().rowwise() * R.row(0).array();
+  return t.record(std::move(y), t.needs_grad(x) || t.needs_grad(r),
+                  [x, r](Tape<S>& t, Var, const Matrix<S>& dy) {
+                    const Matrix<S>& R = t.value(r);
+                    if (Matrix<S>* dx = t.gradient(x)) *dx += (dy.array().rowwise() * R.row(0).array()).matrix();
+                    if (Matrix<S>* dr = t.gradient(r)) *dr += dy.cwiseProduct(t.value(x)).colwise().sum();
+                  });
+}
+
+template <class S>
+Var exponential(Tape<S>& t, Var x) {
+  Matrix<S> y = t.value(x).array().exp().matrix();
+  // the output is its own derivative
+  return t.record(std::move(y), t.needs_grad(x), [x](Tape<S>& t, Var self, const Matrix<S>& dy) {
+    t.accumulate(x, dy.cwiseProduct(t.value(self)));
+  });
+}
+
+template <class S>
+Var columns(Tape<S>& t, Var x, long first, long count) {
+  const Matrix<S>& X = t.value(x);
+  if (first < 0 || count < 0 || first + count > X.cols()) throw std::invalid_argument("columns: out of range");
+  Matrix<S> y = X.middleCols(first, count);
+  return t.record(std::move(y), t.needs_grad(x), [x, first, count](Tape<S>& t, Var, const Matrix<S>& dy) {
+    if (Matrix<S>* dx = t.gradient(x)) dx->middleCols(first, count) += dy;
+  });
+}
+
+template <class S>
+Var row_sum(Tape<S>& t, Var x) {
+  Matrix<S> y = t.value(x).rowwise().sum();
+  return t.record(std::move(y), t.needs_grad(x), [x](Tape<S>& t, Var, const Matrix<S>& dy) {
+    if (Matrix<S>* dx = t.gradient(x)) *dx += dy.col(0).replicate(1, dx->cols());
+  });
+}
+
+template <class S>
 Var softmax_cross_entropy(Tape<S>& t, Var logits, const std::vector<int>& labels) {
   const Matrix<S>& Z = t.value(logits);
   if (long(labels.size()) != Z.rows()) throw std::invalid_argument("one label per row is needed");
@@ -389,6 +441,11 @@ Var l1_penalty(Tape<S>& t, Var w) {
   template Var dropout<S>(Tape<S>&, Var, double, uint64_t, uint64_t);                          \
   template Var add<S>(Tape<S>&, Var, Var);                                                     \
   template Var scale<S>(Tape<S>&, Var, S);                                                     \
+  template Var multiply<S>(Tape<S>&, Var, Var);                                                \
+  template Var multiply_rows<S>(Tape<S>&, Var, Var);                                           \
+  template Var exponential<S>(Tape<S>&, Var);                                                  \
+  template Var columns<S>(Tape<S>&, Var, long, long);                                          \
+  template Var row_sum<S>(Tape<S>&, Var);                                                      \
   template Var softmax_cross_entropy<S>(Tape<S>&, Var, const std::vector<int>&);               \
   template Var binary_cross_entropy<S>(Tape<S>&, Var, const std::vector<S>&);                  \
   template Var mean_squared_error<S>(Tape<S>&, Var, const Matrix<S>&);                         \

@@ -38,6 +38,14 @@ template <class S> Var dropout(Tape<S>& t, Var x, double rate, uint64_t seed, ui
 
 template <class S> Var add(Tape<S>& t, Var a, Var b);  // same shapes
 template <class S> Var scale(Tape<S>& t, Var a, S factor);
+// Elementwise a o b (same shapes), and x o r with the row r (1, n) applied to every row.
+template <class S> Var multiply(Tape<S>& t, Var a, Var b);
+template <class S> Var multiply_rows(Tape<S>& t, Var x, Var r);
+template <class S> Var exponential(Tape<S>& t, Var x);
+// Columns [first, first + count) of x.
+template <class S> Var columns(Tape<S>& t, Var x, long first, long count);
+// The sum of each row, as a column (batch, 1).
+template <class S> Var row_sum(Tape<S>& t, Var x);
 
 // Losses: scalars (1 x 1), averaged over the batch.
 // Softmax cross entropy of logits (batch, classes) against class indices.

@@ -88,6 +88,18 @@ void NetworkOptimizer<S>::step(std::vector<Parameter<S>>& params) {
   }
 }
 
+template <class S>
+void NetworkOptimizer<S>::step(const std::vector<Parameter<S>*>& params) {
+  state_.resize(params.size());
+  ++t_;
+  for (size_t i = 0; i < params.size(); ++i) {
+    Eigen::Map<Vector<S>> p(params[i]->value.data(), params[i]->value.size());
+    const Eigen::Map<const Vector<S>> g(params[i]->grad.data(), params[i]->grad.size());
+    optimizer_.step(t_, p, g, state_[i]);
+    params[i]->grad.setZero();
+  }
+}
+
 template class Optimizer<float>;
 template class Optimizer<double>;
 template class Optimizer<std::complex<double>>;

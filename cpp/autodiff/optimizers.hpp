@@ -65,6 +65,8 @@ class NetworkOptimizer {
   NetworkOptimizer(OptimizerKind kind, OptimizerSettings s) : optimizer_(kind, s) {}
   // One step from the gradients accumulated in params[i].grad (then zeroed).
   void step(std::vector<Parameter<S>>& params);
+  // The same for arrays that live in several owners (a flow's networks and scales).
+  void step(const std::vector<Parameter<S>*>& params);
 
  private:
   Optimizer<S> optimizer_;

@@ -15,6 +15,7 @@ void bind_variational(pybind11::module_& m);
 void bind_dmrg(pybind11::module_& m);
 void bind_renormalization(pybind11::module_& m);
 void bind_born(pybind11::module_& m);
+void bind_flows(pybind11::module_& m);
 
 #include "ed/hamiltonian.hpp"
 // The spin Hamiltonian named by the Python arguments (shared by exact and vmc).

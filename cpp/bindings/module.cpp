@@ -120,4 +120,5 @@ PYBIND11_MODULE(PHYSML_MODULE_NAME, m) {
   bind_dmrg(m);
   bind_renormalization(m);
   bind_born(m);
+  bind_flows(m);
 }

@@ -464,3 +464,26 @@ def toy_sample(name: str, n: int, seed: int = 0) -> npt.NDArray[np.float64]:
     """n points (rows x, y) of a registered toy distribution."""
 def toy_log_density(name: str, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """ln p of a toy distribution at each row of X."""
+
+class FlowTrainer:
+    """Maximum-likelihood training of a coupling flow on rows of data."""
+    def __init__(self, X: npt.NDArray[np.float64], layers: int = 8, hidden: list[int] = ...,
+                 coupling: str = "affine", activation: str = "tanh", lr: float = 1e-3,
+                 batch_size: int = 256, seed: int = 0, threads: int = 1) -> None: ...
+    def epoch(self) -> float:
+        """One pass over the data: the mean NLL of its batches."""
+    def flow(self) -> dict:
+        """The trained flow: {'dim', 'layers', 'hidden', 'coupling', 'activation', 'shift',
+        'spread', 'params'}, what flow_log_prob and flow_sample take."""
+
+def flow_log_prob(flow: dict, X: npt.NDArray[np.float64], threads: int = 1) -> npt.NDArray[np.float64]:
+    """ln q of each row of X."""
+def flow_sample(flow: dict, n: int, seed: int = 0,
+                threads: int = 1) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(X, ln q): n samples of the flow and their log-density."""
+def flow_parameter_shapes(dim: int, layers: int, hidden: list[int], coupling: str,
+                          activation: str) -> list[tuple[int, int]]:
+    """The shapes of a flow's parameter arrays, in order."""
+def flow_nll_gradient(flow: dict, X: npt.NDArray[np.float64],
+                      threads: int = 1) -> tuple[float, list[npt.NDArray[np.float64]]]:
+    """(mean NLL of X, its gradient for every parameter array): what training descends."""

@@ -173,11 +173,50 @@ class TrainMpsSettings(opt.Written, opt.Threaded, opt.Seeded):
     output: str = opt.output("mps.h5")
 
 
+_FLOW = registry.entry("generative_model", "flow")
+
+
+def _flow_option(default: Any, name: str, help_text: str) -> Any:
+    p = _FLOW.parameter(name)
+    assert p is not None
+    return opt.option(default, p.value_type(), help_text)
+
+
+@opt.command(train, "flow", run="physml_cli.commands.flows:run_train_flow")
+@dataclass(frozen=True)
+class TrainFlowSettings(opt.Written, opt.Threaded, opt.Seeded):
+    """Normalizing flow (RealNVP affine or NICE additive couplings) fitted to real-valued rows
+    by maximum likelihood: exact log-density (NLL in nats per sample) and exact sampling."""
+    data: str = opt.argument()
+    layers: int = _flow_option(8, "layers", "Coupling layers (masks alternate).")
+    hidden: tuple[int, ...] = opt.option("64,64", parsing.WIDTHS,
+                                         "Hidden widths of each layer's conditioner network.")
+    coupling: str = opt.option("affine", registry.choice("flow_coupling"),
+                               registry.listing("flow_coupling") + ".")
+    activation: str = opt.option("tanh", registry.choice("activation"),
+                                 "Nonlinearity of the conditioners.")
+    epochs: int = opt.option(100, params.Count(1, 1000000))
+    batch_size: int = opt.option(256, params.Count(1))
+    lr: float = _flow_option(1e-3, "lr", "Adam learning rate.")
+    test_fraction: float = opt.option(0.2, FRACTION, "Share of the rows held out (their NLL is "
+                                                     "reported per epoch).")
+    quiet: bool = opt.quiet("No progress bar.")
+    output: str = opt.output("flow.h5")
+
+    def check(self) -> None:
+        widest = _FLOW.parameter("hidden")
+        assert widest is not None
+        if not self.hidden:
+            raise PhysmlError("--hidden: a flow's conditioners need at least one hidden layer")
+        for h in self.hidden:
+            widest.check(h, "--hidden")
+
+
 @opt.command(cli, "sample", run="physml_cli.commands.sample:run_sample")
 @dataclass(frozen=True)
 class SampleSettings(opt.Written, opt.Threaded, opt.Seeded):
-    """Draw configurations from a trained RBM (Gibbs chains) or MPS Born machine (exact). Models
-    of a physml simulation give a simulation file (same observables), others a dataset."""
+    """Draw from a trained RBM (Gibbs chains), MPS Born machine or flow (exact). Models of a
+    physml simulation give a simulation file (same observables), others a dataset."""
     model: str = opt.argument()
     samples: int = opt.option(1000, params.Count(2), "Configurations to draw.")
     gibbs_steps: int = opt.option(1000, params.Count(1),

@@ -662,6 +662,26 @@ def _mps_relations(c: validate.Checked) -> None:
                   f"{need}")
 
 
+def _flow_dims(a: dict[str, Any]) -> dict[str, Any]:
+    try:
+        shapes = _engine.flow_parameter_shapes(a["dim"], a["layers"], list(a["hidden"]),
+                                               a["coupling"], a["activation"])
+    except ValueError as exc:
+        raise Bad(f"a flow of {a['layers']} {a['coupling']} layers: {exc}") from None
+    if len(shapes) != a["n_params"]:
+        raise Bad(f"the flow has {len(shapes)} parameter arrays, n_params says {a['n_params']}")
+    return {f"param_{i}": tuple(p) for i, p in enumerate(shapes)}
+
+
+def _flow_relations(c: validate.Checked) -> None:
+    if not (c.arrays["spread"] > 0).all():
+        raise Bad("spread must be positive")
+    for i in range(c.attrs["n_params"]):
+        if c.shapes[f"param_{i}"] != c.dims[f"param_{i}"]:
+            raise Bad(f"param_{i} has shape {c.shapes[f'param_{i}']}, the flow needs "
+                      f"{c.dims[f'param_{i}']}")
+
+
 MODEL_SCHEMA = Schema(
     MODEL, variant="model_kind", variants={
         "linear": Schema(MODEL, attrs=(Attr("model", "str"), Attr("n_features", _INT, range=(1, None)),
@@ -705,6 +725,16 @@ MODEL_SCHEMA = Schema(
                       dims=lambda a: (_check_source(a, a["n_sites"], "sites") or
                                       {"n_bonds": a["n_sites"] + 1, "bond_dim": a["bond_dim"]}),
                       relations=_mps_relations),
+        "flow": Schema(MODEL, attrs=(Attr("dim", _INT, range=(2, None)),
+                                     Attr("layers", _INT, range=(1, None)), Attr("hidden", "ints"),
+                                     Attr("coupling", "str"), Attr("activation", "str"),
+                                     Attr("n_params", _INT, range=(1, None)), Attr("nll", "real"),
+                                     Attr("distribution", "str", False)),
+                       data=(Data("shift", "float", ("dim",), "finite"),
+                             Data("spread", "float", ("dim",), (0, None)),
+                             Data("param_{i}", "float", None, "finite", count="n_params")),
+                       dims=lambda a: {"dim": a["dim"], "n_params": a["n_params"], **_flow_dims(a)},
+                       relations=_flow_relations),
         "hopfield": Schema(MODEL, attrs=(Attr("neurons", _INT, range=(1, None)),
                                          Attr("n_patterns", _INT, range=(0, None))),
                            data=(Data("W", "float", ("neurons", "neurons"), "finite"),
@@ -777,15 +807,18 @@ def _dataset_relations(c: validate.Checked) -> None:
                       f"{int(np.prod(a['image_shape']))} pixels but X has {X.shape[1]} columns")
         if not np.isin(X, (0, 1)).all():
             raise Bad("X of an image dataset must hold 0 and 1 only")
-    elif a.get("distribution") is None:
-        raise Bad("a dataset is either images (image_shape) or points of a distribution")
+    elif a.get("distribution") is None and a.get("source_model") is None:
+        raise Bad("a dataset is images (image_shape), points of a distribution or samples of "
+                  "a model (source_model)")
 
 
 DATASET_SCHEMA = Schema(DATASET, attrs=(Attr("dataset", "str"), Attr("image_shape", "ints", False),
                                         Attr("patterns", _INT, False, (1, None)),
-                                        Attr("distribution", "str", False)),
+                                        Attr("distribution", "str", False),
+                                        Attr("source_model", "str", False)),
                         data=(Data("X", "number", ("n", "N"), "finite"),
-                              Data("log_density", "float", ("n",), required=False)),
+                              Data("log_density", "float", ("n",), required=False),
+                              Data("log_q", "float", ("n",), required=False)),
                         relations=_dataset_relations)
 
 

@@ -1,0 +1,201 @@
+#include "flows/real_nvp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "rng/philox.hpp"
+
+namespace physml::flows {
+
+using autodiff::Tape;
+using autodiff::Var;
+
+namespace {
+constexpr double LOG_2PI = 1.8378770664093454836;
+}
+
+RealNVP::RealNVP(FlowShape shape, Row shift, Row spread)
+    : shape_(std::move(shape)), shift_(std::move(shift)), spread_(std::move(spread)) {
+  const int d = shape_.dim;
+  if (d < 2) throw std::invalid_argument("a coupling flow needs at least two dimensions");
+  if (shape_.layers < 1) throw std::invalid_argument("a flow needs at least one layer");
+  if (shift_.size() != d || spread_.size() != d)
+    throw std::invalid_argument("standardisation does not match the dimension");
+  if (!shift_.allFinite() || !(spread_.array() > 0).all() || !spread_.allFinite())
+    throw std::invalid_argument("standardisation spread must be positive and finite");
+  const std::string arch = conditioner_architecture();
+  for (int k = 0; k < shape_.layers; ++k) {
+    nets_.emplace_back(arch, autodiff::InputShape{1, 1, d});
+    Matrix kept(1, d), moved(1, d);
+    for (int j = 0; j < d; ++j) {
+      const bool first_half = 2 * j < d;
+      kept(0, j) = (first_half == (k % 2 == 0)) ? 1.0 : 0.0;
+      moved(0, j) = 1.0 - kept(0, j);
+    }
+    kept_.push_back(kept);
+    moved_.push_back(moved);
+    if (shape_.coupling == Coupling::Affine) {
+      autodiff::Parameter<double> p;
+      p.value = Matrix::Ones(1, d);
+      log_scale_limits_.push_back(p);
+    }
+  }
+}
+
+std::string RealNVP::conditioner_architecture() const {
+  std::string a;
+  for (int h : shape_.hidden) {
+    if (h < 1) throw std::invalid_argument("hidden widths must be >= 1");
+    a += "dense:" + std::to_string(h) + "," + shape_.activation + ",";
+  }
+  const int out = shape_.coupling == Coupling::Affine ? 2 * shape_.dim : shape_.dim;
+  return a + "dense:" + std::to_string(out);
+}
+
+void RealNVP::initialize(uint64_t seed) {
+  for (size_t k = 0; k < nets_.size(); ++k) {
+    nets_[k].initialize(autodiff::Init::Auto, splitmix64(seed + 0x9E37ull * (k + 1)));
+    auto& p = nets_[k].parameters();
+    p[p.size() - 2].value.setZero();
+    p[p.size() - 1].value.setZero();
+  }
+  for (auto& l : log_scale_limits_) l.value.setOnes();
+}
+
+std::vector<autodiff::Parameter<double>*> RealNVP::trainable_parameters() {
+  std::vector<autodiff::Parameter<double>*> out;
+  for (size_t k = 0; k < nets_.size(); ++k) {
+    for (auto& p : nets_[k].parameters()) out.push_back(&p);
+    if (shape_.coupling == Coupling::Affine) out.push_back(&log_scale_limits_[k]);
+  }
+  return out;
+}
+
+std::vector<Matrix> RealNVP::parameters() const {
+  std::vector<Matrix> out;
+  for (size_t k = 0; k < nets_.size(); ++k) {
+    for (const auto& p : nets_[k].parameters()) out.push_back(p.value);
+    if (shape_.coupling == Coupling::Affine) out.push_back(log_scale_limits_[k].value);
+  }
+  return out;
+}
+
+void RealNVP::set_parameters(const std::vector<Matrix>& arrays) {
+  auto targets = trainable_parameters();
+  if (arrays.size() != targets.size())
+    throw std::invalid_argument("the flow has " + std::to_string(targets.size()) +
+                                " parameter arrays, got " + std::to_string(arrays.size()));
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    if (arrays[i].rows() != targets[i]->value.rows() || arrays[i].cols() != targets[i]->value.cols())
+      throw std::invalid_argument("parameter array " + std::to_string(i) + " has the wrong shape");
+    if (!arrays[i].allFinite()) throw std::invalid_argument("parameter array " + std::to_string(i) + " is not finite");
+    targets[i]->value = arrays[i];
+  }
+}
+
+Var RealNVP::log_prob(Tape<double>& t, Var u, const std::vector<Var>& params) const {
+  const int d = shape_.dim;
+  Var log_det;
+  bool have_det = false;
+  size_t at = 0;
+  for (size_t k = 0; k < nets_.size(); ++k) {
+    const size_t n_net = nets_[k].parameters().size();
+    const std::vector<Var> net_params(params.begin() + long(at), params.begin() + long(at + n_net));
+    at += n_net;
+    const Var kept = t.constant(kept_[k]), moved = t.constant(moved_[k]);
+    const Var h = nets_[k].forward(t, autodiff::multiply_rows(t, u, kept), net_params, false, 0, 0);
+    if (shape_.coupling == Coupling::Affine) {
+      const Var limit = params[at++];
+      // s = limit o tanh(raw): bounded log-scales keep early training from blowing up
+      Var s = autodiff::activate(t, autodiff::columns(t, h, 0, d), autodiff::Activation::Tanh);
+      s = autodiff::multiply_rows(t, autodiff::multiply_rows(t, s, limit), moved);
+      const Var shift = autodiff::multiply_rows(t, autodiff::columns(t, h, d, d), moved);
+      u = autodiff::add(t, autodiff::multiply(t, u, autodiff::exponential(t, s)), shift);
+      const Var ld = autodiff::row_sum(t, s);
+      log_det = have_det ? autodiff::add(t, log_det, ld) : ld;
+      have_det = true;
+    } else {
+      u = autodiff::add(t, u, autodiff::multiply_rows(t, h, moved));
+    }
+  }
+  // ln N(u; 0, 1) - sum ln spread, row by row
+  Var lq = autodiff::scale(t, autodiff::row_sum(t, autodiff::multiply(t, u, u)), -0.5);
+  if (have_det) lq = autodiff::add(t, lq, log_det);
+  const double constant = -0.5 * d * LOG_2PI - spread_.array().log().sum();
+  const Matrix c = Matrix::Constant(t.value(lq).rows(), 1, constant);
+  return autodiff::add(t, lq, t.record(Matrix(c), false, nullptr));
+}
+
+Matrix RealNVP::standardise(const Matrix& X) const {
+  if (X.cols() != shape_.dim)
+    throw std::invalid_argument("data have " + std::to_string(X.cols()) + " columns, the flow " +
+                                std::to_string(shape_.dim));
+  return (X.rowwise() - shift_).array().rowwise() / spread_.array();
+}
+
+// Rows are evaluated in chunks of this many, so a tape never holds more than a chunk's
+// activations, and a row's value does not depend on how many others come with it.
+constexpr Eigen::Index CHUNK = 4096;
+
+Eigen::VectorXd RealNVP::log_prob(const Matrix& X, int threads) const {
+  const Matrix U = standardise(X);
+  const std::vector<Matrix> values = parameters();
+  Eigen::VectorXd out(U.rows());
+  for (Eigen::Index b = 0; b < U.rows(); b += CHUNK) {
+    const Eigen::Index e = std::min(U.rows(), b + CHUNK);
+    const Matrix part = U.middleRows(b, e - b);
+    Tape<double> t(threads);
+    std::vector<Var> params;
+    for (const Matrix& v : values) params.push_back(t.constant(v));
+    out.segment(b, e - b) = t.value(log_prob(t, t.constant(part), params)).col(0);
+  }
+  return out;
+}
+
+Matrix RealNVP::sample(int n, uint64_t seed, Eigen::VectorXd& log_q, int threads) const {
+  if (n < 0) throw std::invalid_argument("sample count must be >= 0");
+  const int d = shape_.dim;
+  const Key key = make_key(seed);
+  Matrix U(n, d);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < d; j += 2) {  // Box-Muller: two normals per Philox block
+      const Counter c = draw(key, uint32_t(i), 0x3Fu, uint64_t(j / 2));
+      const double r = std::sqrt(-2 * std::log1p(-to_unit(c[0], c[1])));
+      const double a = 6.283185307179586 * to_unit(c[2], c[3]);
+      U(i, j) = r * std::cos(a);
+      if (j + 1 < d) U(i, j + 1) = r * std::sin(a);
+    }
+  log_q = -0.5 * U.rowwise().squaredNorm().array() - 0.5 * d * LOG_2PI - spread_.array().log().sum();
+  const std::vector<Matrix> values = parameters();
+  const bool affine = shape_.coupling == Coupling::Affine;
+  for (Eigen::Index b = 0; b < U.rows(); b += CHUNK) {
+    const Eigen::Index rows = std::min(U.rows(), b + CHUNK) - b;
+    // back through the layers: u = (v - t(b o v)) o exp(-s(b o v)), since b o u = b o v
+    size_t at = values.size();
+    for (size_t k = nets_.size(); k-- > 0;) {
+      const size_t n_net = nets_[k].parameters().size();
+      const size_t first = at - n_net - (affine ? 1 : 0);
+      Tape<double> t(threads);
+      std::vector<Var> net_params;
+      for (size_t i = first; i < first + n_net; ++i) net_params.push_back(t.constant(values[i]));
+      const Matrix kept_part = U.middleRows(b, rows).array().rowwise() * kept_[k].row(0).array();
+      const Matrix h = t.value(nets_[k].forward(t, t.constant(kept_part), net_params, false, 0, 0));
+      const auto moved = moved_[k].row(0).array();
+      if (affine) {
+        Matrix s = h.leftCols(d);
+        autodiff::apply_activation<double>(autodiff::Activation::Tanh, h.leftCols(d), s);
+        s = (s.array().rowwise() * (values[at - 1].row(0).array() * moved)).matrix();
+        const Matrix shift = (h.rightCols(d).array().rowwise() * moved).matrix();
+        U.middleRows(b, rows) = ((U.middleRows(b, rows) - shift).array() * (-s.array()).exp()).matrix();
+        log_q.segment(b, rows) += s.rowwise().sum();
+      } else {
+        U.middleRows(b, rows) -= (h.array().rowwise() * moved).matrix();
+      }
+      at = first;
+    }
+  }
+  return (U.array().rowwise() * spread_.array()).matrix().rowwise() + shift_;
+}
+
+}  // namespace physml::flows
