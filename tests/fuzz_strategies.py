@@ -740,7 +740,7 @@ def command_specs() -> dict[tuple[str, ...], CommandSpec]:
                      "--layers": count(1, 4), "--hidden": texts(("4", "4,4", "8"),
                                                               ("0", "-1", "", "x", "4,,4",
                                                                "99999999999999999999")),
-                     "--coupling": names(_registry("flow_coupling"), "spline"),
+                     "--coupling": names(_registry("flow_coupling"), "quadratic"),
                      "--activation": names(("tanh", "relu", "softplus")),
                      "--epochs": count(1, 2), "--batch-size": count(1, 64, cheap=True),
                      "--lr": real(1e-4, 1e-2), "--test-fraction": real(0, 0.5),

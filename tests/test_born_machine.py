@@ -230,6 +230,22 @@ def test_ising_configurations_are_regenerated_with_monte_carlo_observables(physm
         assert abs(gen[k][0] - mc[k][0]) <= 0.02 * abs(mc[k][0]), (k, gen[k][0], mc[k][0])
 
 
+def test_a_test_share_that_rounds_to_no_rows_holds_none_out(physml, workdir):
+    assert physml("dataset", "bas", "--size", "3", "-o", "bas.h5").returncode == 0
+    r = physml("train", "mps", "bas.h5", "--test-fraction", "0.01", "--sweeps", "1", "-q",
+               "-o", "m.h5", "--json")
+    assert r.returncode == 0 and "Warning" not in r.stderr, r.stderr
+    assert "nll_test" not in json.loads(r.stdout)
+
+
+def test_long_chains_do_not_underflow_the_training():
+    # 3000 sites: unscaled partial products of the uniform state would be 2^-1500 = 0
+    X = (np.random.default_rng(1).random((4, 3000)) < 0.5).astype(np.uint8)
+    t = _engine.BornTrainer(X, [], 1)
+    r = t.sweep(2, 1e-7, 0.05, 1)
+    assert r["rejected_steps"] < 3000 and r["nll"] < 3000 * math.log(2) - 1
+
+
 def test_train_mps_errors(physml, workdir):
     assert physml("dataset", "bas", "--size", "3", "-o", "bas.h5").returncode == 0
     np.savez("real.npz", X=np.random.default_rng(0).normal(size=(20, 5)))

@@ -98,3 +98,11 @@ def test_dataset_errors(physml, workdir):
     assert physml("dataset", "toy", "--dist", "ring", "--samples", "50", "-o", "r.h5").returncode == 0
     r = physml("train", "mps", "r.h5")
     assert r.returncode == 2 and "binary" in r.stderr, r.stderr
+
+
+def test_every_registered_dataset_has_a_maker():
+    from physml_cli import registry
+    from physml_cli.commands import datasets
+
+    assert set(registry.names("dataset")) == set(datasets._MAKERS)
+

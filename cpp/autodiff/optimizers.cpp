@@ -76,20 +76,15 @@ void Optimizer<T>::step(long t, Eigen::Ref<Vector<T>> p, const Eigen::Ref<const 
 
 template <class S>
 void NetworkOptimizer<S>::step(std::vector<Parameter<S>>& params) {
-  // One memory per array, allocated on its own: the vectorised loops then split every array
-  // exactly as they always did, which float Adam's approximate packet sqrt can tell.
-  state_.resize(params.size());
-  ++t_;
-  for (size_t i = 0; i < params.size(); ++i) {
-    Eigen::Map<Vector<S>> p(params[i].value.data(), params[i].value.size());
-    const Eigen::Map<const Vector<S>> g(params[i].grad.data(), params[i].grad.size());
-    optimizer_.step(t_, p, g, state_[i]);
-    params[i].grad.setZero();
-  }
+  std::vector<Parameter<S>*> each;
+  for (auto& p : params) each.push_back(&p);
+  step(each);
 }
 
 template <class S>
 void NetworkOptimizer<S>::step(const std::vector<Parameter<S>*>& params) {
+  // One memory per array, allocated on its own: the vectorised loops then split every array
+  // exactly as they always did, which float Adam's approximate packet sqrt can tell.
   state_.resize(params.size());
   ++t_;
   for (size_t i = 0; i < params.size(); ++i) {

@@ -55,6 +55,7 @@ Eigen::VectorXd BornMachine::log_probabilities(const Configurations& v, int thre
   if (v.cols() != n_sites())
     throw std::invalid_argument("configurations have " + std::to_string(v.cols()) +
                                 " sites, the Born machine " + std::to_string(n_sites()));
+  if ((v.array() > 1).any()) throw std::invalid_argument("configurations must be 0 or 1");
   const double log_z = log_norm();
   const Eigen::Index n = v.rows();
   Eigen::VectorXd out(n);

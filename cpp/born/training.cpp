@@ -15,6 +15,15 @@ constexpr Eigen::Index CHUNK = 512;
 
 Eigen::Index chunks(Eigen::Index n) { return (n + CHUNK - 1) / CHUNK; }
 
+// A sample's partial product shrinks like p^(1/2) and underflows past a few thousand sites;
+// each row is kept at unit norm instead. The factor is a per-sample constant of ln |psi|,
+// which neither the line search's comparisons nor the gradient L^T R / psi can see.
+template <class Row>
+void rescale(Row&& row) {
+  const double c = row.norm();
+  if (c > 0) row /= c;
+}
+
 }  // namespace
 
 // The bond (k, k+1) as a local problem: the four blocks M[2 s + t] = A_k^s A_{k+1}^t and,
@@ -95,7 +104,10 @@ void Trainer::update_left(int k) {
   const Eigen::MatrixXd& L = left_[size_t(k)];
   Eigen::MatrixXd next(L.rows(), t[0].cols());
 #pragma omp parallel for schedule(static) num_threads(threads_)
-  for (Eigen::Index i = 0; i < L.rows(); ++i) next.row(i) = L.row(i) * t[data_(i, k)];
+  for (Eigen::Index i = 0; i < L.rows(); ++i) {
+    next.row(i) = L.row(i) * t[data_(i, k)];
+    rescale(next.row(i));
+  }
   left_[size_t(k + 1)] = std::move(next);
 }
 
@@ -104,8 +116,10 @@ void Trainer::update_right(int k) {
   const Eigen::MatrixXd& R = right_[size_t(k + 1)];
   Eigen::MatrixXd next(R.rows(), t[0].rows());
 #pragma omp parallel for schedule(static) num_threads(threads_)
-  for (Eigen::Index i = 0; i < R.rows(); ++i)
+  for (Eigen::Index i = 0; i < R.rows(); ++i) {
     next.row(i) = (t[data_(i, k)] * R.row(i).transpose()).transpose();
+    rescale(next.row(i));
+  }
   right_[size_t(k)] = std::move(next);
 }
 

@@ -9,6 +9,7 @@ namespace {
 const bool couplings = registry::add_values<Coupling>("flow_coupling", {
     {"affine", "RealNVP: u -> u o exp(s) + t of the kept coordinates", Coupling::Affine},
     {"additive", "NICE: u -> u + t of the kept coordinates (volume preserving)", Coupling::Additive},
+    {"spline", "rational-quadratic splines, 8 bins on [-3, 3] (Durkan et al. 2019)", Coupling::Spline},
 });
 
 const bool model = [] {

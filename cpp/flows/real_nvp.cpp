@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "flows/spline.hpp"
 #include "rng/philox.hpp"
 
 namespace physml::flows {
@@ -49,7 +50,9 @@ std::string RealNVP::conditioner_architecture() const {
     if (h < 1) throw std::invalid_argument("hidden widths must be >= 1");
     a += "dense:" + std::to_string(h) + "," + shape_.activation + ",";
   }
-  const int out = shape_.coupling == Coupling::Affine ? 2 * shape_.dim : shape_.dim;
+  const int out = shape_.coupling == Coupling::Affine   ? 2 * shape_.dim
+                  : shape_.coupling == Coupling::Spline ? SPLINE_PARAMETERS * shape_.dim
+                                                        : shape_.dim;
   return a + "dense:" + std::to_string(out);
 }
 
@@ -115,6 +118,12 @@ Var RealNVP::log_prob(Tape<double>& t, Var u, const std::vector<Var>& params) co
       const Var ld = autodiff::row_sum(t, s);
       log_det = have_det ? autodiff::add(t, log_det, ld) : ld;
       have_det = true;
+    } else if (shape_.coupling == Coupling::Spline) {
+      const Var z = spline_transform(t, u, h, moved_[k]);
+      u = autodiff::columns(t, z, 0, d);
+      const Var ld = autodiff::columns(t, z, d, 1);
+      log_det = have_det ? autodiff::add(t, log_det, ld) : ld;
+      have_det = true;
     } else {
       u = autodiff::add(t, u, autodiff::multiply_rows(t, h, moved));
     }
@@ -134,21 +143,30 @@ Matrix RealNVP::standardise(const Matrix& X) const {
   return (X.rowwise() - shift_).array().rowwise() / spread_.array();
 }
 
-// Rows are evaluated in chunks of this many, so a tape never holds more than a chunk's
-// activations, and a row's value does not depend on how many others come with it.
-constexpr Eigen::Index CHUNK = 4096;
+// Rows are evaluated in chunks of exactly this many (the last one padded with zeros), so a
+// tape never holds more than a chunk's activations and every row goes through the same
+// products whatever the number of rows: the first rows of a larger draw are the smaller
+// draw, bit for bit (a matrix product's last, partial, register block rounds differently).
+constexpr Eigen::Index CHUNK = 1024;
+
+Matrix padded(const Matrix& U, Eigen::Index first) {
+  Matrix part = Matrix::Zero(CHUNK, U.cols());
+  const Eigen::Index rows = std::min(CHUNK, U.rows() - first);
+  part.topRows(rows) = U.middleRows(first, rows);
+  return part;
+}
 
 Eigen::VectorXd RealNVP::log_prob(const Matrix& X, int threads) const {
   const Matrix U = standardise(X);
   const std::vector<Matrix> values = parameters();
   Eigen::VectorXd out(U.rows());
   for (Eigen::Index b = 0; b < U.rows(); b += CHUNK) {
-    const Eigen::Index e = std::min(U.rows(), b + CHUNK);
-    const Matrix part = U.middleRows(b, e - b);
+    const Eigen::Index rows = std::min(CHUNK, U.rows() - b);
+    const Matrix part = padded(U, b);
     Tape<double> t(threads);
     std::vector<Var> params;
     for (const Matrix& v : values) params.push_back(t.constant(v));
-    out.segment(b, e - b) = t.value(log_prob(t, t.constant(part), params)).col(0);
+    out.segment(b, rows) = t.value(log_prob(t, t.constant(part), params)).col(0).head(rows);
   }
   return out;
 }
@@ -170,7 +188,9 @@ Matrix RealNVP::sample(int n, uint64_t seed, Eigen::VectorXd& log_q, int threads
   const std::vector<Matrix> values = parameters();
   const bool affine = shape_.coupling == Coupling::Affine;
   for (Eigen::Index b = 0; b < U.rows(); b += CHUNK) {
-    const Eigen::Index rows = std::min(U.rows(), b + CHUNK) - b;
+    const Eigen::Index rows = std::min(CHUNK, U.rows() - b);
+    Matrix V = padded(U, b);
+    Eigen::VectorXd lq = Eigen::VectorXd::Zero(CHUNK);
     // back through the layers: u = (v - t(b o v)) o exp(-s(b o v)), since b o u = b o v
     size_t at = values.size();
     for (size_t k = nets_.size(); k-- > 0;) {
@@ -179,7 +199,7 @@ Matrix RealNVP::sample(int n, uint64_t seed, Eigen::VectorXd& log_q, int threads
       Tape<double> t(threads);
       std::vector<Var> net_params;
       for (size_t i = first; i < first + n_net; ++i) net_params.push_back(t.constant(values[i]));
-      const Matrix kept_part = U.middleRows(b, rows).array().rowwise() * kept_[k].row(0).array();
+      const Matrix kept_part = V.array().rowwise() * kept_[k].row(0).array();
       const Matrix h = t.value(nets_[k].forward(t, t.constant(kept_part), net_params, false, 0, 0));
       const auto moved = moved_[k].row(0).array();
       if (affine) {
@@ -187,13 +207,24 @@ Matrix RealNVP::sample(int n, uint64_t seed, Eigen::VectorXd& log_q, int threads
         autodiff::apply_activation<double>(autodiff::Activation::Tanh, h.leftCols(d), s);
         s = (s.array().rowwise() * (values[at - 1].row(0).array() * moved)).matrix();
         const Matrix shift = (h.rightCols(d).array().rowwise() * moved).matrix();
-        U.middleRows(b, rows) = ((U.middleRows(b, rows) - shift).array() * (-s.array()).exp()).matrix();
-        log_q.segment(b, rows) += s.rowwise().sum();
+        V = ((V - shift).array() * (-s.array()).exp()).matrix();
+        lq += s.rowwise().sum();
+      } else if (shape_.coupling == Coupling::Spline) {
+        for (Eigen::Index r = 0; r < CHUNK; ++r)
+          for (int j = 0; j < d; ++j) {
+            if (moved_[k](0, j) == 0) continue;
+            double x, log_slope;
+            spline_inverse(V(r, j), &h(r, j * SPLINE_PARAMETERS), x, log_slope);
+            V(r, j) = x;
+            lq(r) += log_slope;
+          }
       } else {
-        U.middleRows(b, rows) -= (h.array().rowwise() * moved).matrix();
+        V -= (h.array().rowwise() * moved).matrix();
       }
       at = first;
     }
+    U.middleRows(b, rows) = V.topRows(rows);
+    log_q.segment(b, rows) += lq.head(rows);
   }
   return (U.array().rowwise() * spread_.array()).matrix().rowwise() + shift_;
 }

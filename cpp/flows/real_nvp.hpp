@@ -1,9 +1,11 @@
 #pragma once
 // Normalizing flows of real vectors: RealNVP affine couplings (Dinh, Sohl-Dickstein, Bengio
-// 2017) and NICE additive ones (Dinh, Krueger, Bengio 2015). Layer k keeps the coordinates its
-// mask b_k marks and moves the others, u -> u o exp(s(b o u)) + t(b o u), with s and t (zero
-// on the kept coordinates) from a small network of the kept ones; masks alternate, so every
-// coordinate is moved every other layer. The Jacobian is triangular: ln|det| = sum s, exact.
+// 2017), NICE additive ones (Dinh, Krueger, Bengio 2015) and rational-quadratic spline ones
+// (Durkan et al. 2019, flows/spline.hpp). Layer k keeps the coordinates its mask b_k marks
+// and moves the others, u -> u o exp(s(b o u)) + t(b o u) (or a monotone spline whose knots
+// come from b o u), with s and t from a small network of the kept ones; masks alternate, so
+// every coordinate is moved every other layer. The Jacobian is triangular: ln|det| is the
+// sum of the moved coordinates' log-slopes, exact.
 // Data are first standardised (a fixed affine map from the training data's mean and spread),
 // and the base density is N(0, I).
 #include <cstdint>
@@ -17,7 +19,7 @@ namespace physml::flows {
 using Matrix = autodiff::Matrix<double>;
 using Row = Eigen::RowVectorXd;
 
-enum class Coupling { Affine, Additive };
+enum class Coupling { Affine, Additive, Spline };
 Coupling parse_coupling(const std::string& name);
 
 struct FlowShape {

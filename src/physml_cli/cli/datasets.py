@@ -16,7 +16,7 @@ def _parameter(dataset: str, name: str) -> registry.Parameter:
 
 
 # Options that belong to one dataset or another; which is the registry's to say.
-_OWN = ("size", "width", "dist", "samples")
+_OWN = {p.name for e in registry.entries("dataset") for p in e.parameters}
 
 
 @opt.command(cli, "dataset", run="physml_cli.commands.datasets:run_dataset")

@@ -148,12 +148,14 @@ class TrainRbmSettings(opt.Written, opt.Threaded, opt.Seeded):
 
 
 _MPS = registry.entry("generative_model", "mps")
+_FLOW = registry.entry("generative_model", "flow")
 
 
-def _mps_option(default: Any, name: str, help_text: str | None = None) -> Any:
-    p = _MPS.parameter(name)
-    assert p is not None
-    return opt.option(default, p.value_type(), (help_text or p.help.capitalize()) + ".")
+def _registered(entry: registry.Entry, default: Any, name: str, help_text: str | None = None) -> Any:
+    """An option whose range and (unless given) help come from a registered parameter."""
+    p = entry.parameter(name)
+    assert p is not None, (entry.name, name)
+    return opt.option(default, p.value_type(), help_text or p.help.capitalize() + ".")
 
 
 @opt.command(train, "mps", run="physml_cli.commands.born_machine:run_train_mps")
@@ -162,42 +164,34 @@ class TrainMpsSettings(opt.Written, opt.Threaded, opt.Seeded):
     """MPS Born machine (Han et al., PRX 8, 031012): p(v) = |psi(v)|^2 / Z, trained by two-site
     sweeps from the uniform product state; exact likelihoods and exact sampling."""
     data: str = opt.argument()
-    bond_dim: int = _mps_option(16, "bond_dim")
-    cutoff: float = _mps_option(1e-7, "cutoff")
+    bond_dim: int = _registered(_MPS, 16, "bond_dim")
+    cutoff: float = _registered(_MPS, 1e-7, "cutoff")
     sweeps: int = opt.option(10, params.Count(1, 100000), "Sweeps, left to right and back.")
-    lr: float = _mps_option(0.05, "lr")
-    descent_steps: int = _mps_option(2, "descent_steps")
+    lr: float = _registered(_MPS, 0.05, "lr")
+    descent_steps: int = _registered(_MPS, 2, "descent_steps")
     test_fraction: float = opt.option(0.0, FRACTION, "Share of the rows held out (their NLL "
                                                      "is reported per sweep).")
     quiet: bool = opt.quiet("No progress bar.")
     output: str = opt.output("mps.h5")
 
 
-_FLOW = registry.entry("generative_model", "flow")
-
-
-def _flow_option(default: Any, name: str, help_text: str) -> Any:
-    p = _FLOW.parameter(name)
-    assert p is not None
-    return opt.option(default, p.value_type(), help_text)
-
-
 @opt.command(train, "flow", run="physml_cli.commands.flows:run_train_flow")
 @dataclass(frozen=True)
 class TrainFlowSettings(opt.Written, opt.Threaded, opt.Seeded):
-    """Normalizing flow (RealNVP affine or NICE additive couplings) fitted to real-valued rows
-    by maximum likelihood: exact log-density (NLL in nats per sample) and exact sampling."""
+    """Normalizing flow (rational-quadratic spline, RealNVP affine or NICE additive couplings)
+    fitted to real-valued rows by maximum likelihood: exact log-density (NLL in nats per
+    sample) and exact sampling."""
     data: str = opt.argument()
-    layers: int = _flow_option(8, "layers", "Coupling layers (masks alternate).")
-    hidden: tuple[int, ...] = opt.option("64,64", parsing.WIDTHS,
+    layers: int = _registered(_FLOW, 4, "layers", "Coupling layers (masks alternate).")
+    hidden: tuple[int, ...] = opt.option("128,128", parsing.WIDTHS,
                                          "Hidden widths of each layer's conditioner network.")
-    coupling: str = opt.option("affine", registry.choice("flow_coupling"),
+    coupling: str = opt.option("spline", registry.choice("flow_coupling"),
                                registry.listing("flow_coupling") + ".")
-    activation: str = opt.option("tanh", registry.choice("activation"),
+    activation: str = opt.option("relu", registry.choice("activation"),
                                  "Nonlinearity of the conditioners.")
-    epochs: int = opt.option(100, params.Count(1, 1000000))
-    batch_size: int = opt.option(256, params.Count(1))
-    lr: float = _flow_option(1e-3, "lr", "Adam learning rate.")
+    epochs: int = opt.option(150, params.Count(1, 1000000))
+    batch_size: int = opt.option(512, params.Count(1))
+    lr: float = _registered(_FLOW, 1e-3, "lr", "Adam learning rate.")
     test_fraction: float = opt.option(0.2, FRACTION, "Share of the rows held out (their NLL is "
                                                      "reported per epoch).")
     quiet: bool = opt.quiet("No progress bar.")

@@ -47,7 +47,7 @@ def run_train_mps(s: TrainMpsSettings) -> MpsFit:
     X_test = None
     if s.test_fraction > 0:
         train_rows, test_rows = learning_data.split(len(X), s.test_fraction, s.seed)
-        X, X_test = X[train_rows], X[test_rows]
+        X, X_test = X[train_rows], (X[test_rows] if len(test_rows) else None)
     settings = born_machine.Settings(bond_dim=s.bond_dim, cutoff=s.cutoff, sweeps=s.sweeps,
                                      lr=s.lr, descent_steps=s.descent_steps)
     with report.progress_bar(s.quiet or s.as_json, "sweeps") as bar:

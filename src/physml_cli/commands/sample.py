@@ -97,7 +97,10 @@ def _flow_samples(s: SampleSettings, model: dict[str, Any]) -> Samples:
     dist = model["attrs"].get("distribution")
     truth: dict[str, Any] = {}
     if dist is not None:
-        log_p = np.asarray(_engine.toy_log_density(dist, X))
+        try:
+            log_p = np.asarray(_engine.toy_log_density(dist, X))
+        except ValueError as exc:
+            raise PhysmlError(f"{s.model}: {exc}") from None
         arrays["log_density"] = log_p
         inside = np.isfinite(log_p)
         gap = log_q - log_p

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import h5py
 import numpy as np
 
-from physml_cli import __version__, _engine
+from physml_cli import __version__, _engine, registry
 from physml_cli.errors import PhysmlError
 from physml_cli.io import validate
 from physml_cli.io.validate import Attr, Bad, Data, Schema
@@ -656,13 +656,38 @@ def _mps_relations(c: validate.Checked) -> None:
     d = c.arrays["bond_dims"]
     if d[0] != 1 or d[-1] != 1:
         raise Bad("the end bonds of the MPS must have dimension 1")
+    shape = c.attrs.get("image_shape")
+    if shape is not None and int(np.prod(shape)) != c.attrs["n_sites"]:
+        raise Bad(f"image_shape {list(shape)} holds {int(np.prod(shape))} pixels, not n_sites "
+                  f"{c.attrs['n_sites']}")
     need = mps_coefficients(d)
     if c.shapes["tensors"] != (need,):
         raise Bad(f"tensors holds {c.shapes['tensors'][0]} numbers, the bond dimensions need "
                   f"{need}")
 
 
+# Shapes a flow file may claim before the engine is asked to build it (the registry's
+# limits; dim bounded so that validation never allocates more than a few hundred MB).
+_FLOW_MAX_DIM = 65536
+_FLOW_MAX_PARAMETERS = 10 ** 8
+
+
 def _flow_dims(a: dict[str, Any]) -> dict[str, Any]:
+    entry = registry.entry("generative_model", "flow")
+    for name, values in (("layers", [a["layers"]]), ("hidden", list(a["hidden"]))):
+        p = entry.parameter(name)
+        if not values or any(not (p.min <= v <= p.max) for v in values):
+            raise Bad(f"{name} {values} outside {p.min:g}..{p.max:g}")
+    if a["dim"] > _FLOW_MAX_DIM:
+        raise Bad(f"dim {a['dim']} exceeds {_FLOW_MAX_DIM}")
+    widths = [a["dim"], *a["hidden"], 3 * 8 * a["dim"]]
+    if a["layers"] * sum(x * y for x, y in zip(widths, widths[1:])) > _FLOW_MAX_PARAMETERS:
+        raise Bad("the flow's claimed shape has more than 1e8 parameters")
+    if a.get("distribution") is not None:
+        if a["distribution"] not in registry.names("toy_distribution"):
+            raise Bad(f"distribution {a['distribution']!r} is not a registered toy density")
+        if a["dim"] != 2:
+            raise Bad(f"a flow of the {a['distribution']} density has dim 2, not {a['dim']}")
     try:
         shapes = _engine.flow_parameter_shapes(a["dim"], a["layers"], list(a["hidden"]),
                                                a["coupling"], a["activation"])
@@ -807,7 +832,12 @@ def _dataset_relations(c: validate.Checked) -> None:
                       f"{int(np.prod(a['image_shape']))} pixels but X has {X.shape[1]} columns")
         if not np.isin(X, (0, 1)).all():
             raise Bad("X of an image dataset must hold 0 and 1 only")
-    elif a.get("distribution") is None and a.get("source_model") is None:
+    if a.get("distribution") is not None:
+        if a["distribution"] not in registry.names("toy_distribution"):
+            raise Bad(f"distribution {a['distribution']!r} is not a registered toy density")
+        if X.shape[1] != 2:
+            raise Bad(f"points of the {a['distribution']} density have 2 columns, not {X.shape[1]}")
+    elif a.get("image_shape") is None and a.get("source_model") is None:
         raise Bad("a dataset is images (image_shape), points of a distribution or samples of "
                   "a model (source_model)")
 

@@ -264,6 +264,9 @@ def check_memory(n: int, chi: int, mpo_dim: int, local_steps: int) -> None:
 # below any variational estimate's error bar, in a few seconds.
 REFERENCE_BOND_DIM = 128
 REFERENCE_SWEEPS = 6
+# Beyond this many sites the reference would cost minutes before the first vmc step (it
+# grows linearly); larger chains get their reference from `physml exact --method dmrg`.
+REFERENCE_SITES = 200
 
 
 def reference_energy(model: dict[str, Any], n_up: int, threads: int) -> tuple[float, float]:

@@ -379,7 +379,10 @@ def exact_energy(s: Settings, threads: int) -> tuple[float | None, str | None]:
 
 
 def _dmrg_takes(s: Settings) -> bool:
-    """Chains and strips up to DMRG's width, in an S^z sector (or the tfim)."""
+    """Chains and strips up to DMRG's width and REFERENCE_SITES, in an S^z sector (or the
+    tfim)."""
+    if s.n_sites > dmrg.REFERENCE_SITES:
+        return False
     lat = _engine.Lattice(s.lattice, s.size)
     narrow = lat.dimension == 1 or s.size <= dmrg.MAX_WIDTH
     return narrow and (s.hamiltonian == "tfim" or exact.sector(s.hamiltonian, s.n_sites, "auto") >= 0)
