@@ -52,6 +52,25 @@ def test_samples_carry_their_density_and_follow_it(coupling):
         assert abs(X[:, k].mean() - exact) < 4 * X[:, k].std() / math.sqrt(len(X))
 
 
+@pytest.mark.parametrize("coupling", ["affine", "additive", "spline"])
+def test_the_map_inverts_and_its_log_det_is_the_jacobian(coupling):
+    f = _random_flow(coupling, seed=6, dim=3, layers=5)
+    X = np.random.default_rng(2).normal(size=(30, 3)) * f["spread"] + f["shift"]
+    Z, log_det = _engine.flow_to_base(f, X)
+    back, log_det_back = _engine.flow_from_base(f, Z)
+    assert np.abs(back - X).max() < 1e-10 and np.abs(log_det_back - log_det).max() < 1e-10
+    eps = 1e-6
+    for i in range(len(X)):
+        J = np.empty((3, 3))
+        for j in range(3):
+            up, down = X[i].copy(), X[i].copy()
+            up[j] += eps
+            down[j] -= eps
+            J[:, j] = (_engine.flow_to_base(f, up[None])[0][0] -
+                       _engine.flow_to_base(f, down[None])[0][0]) / (2 * eps)
+        assert abs(math.log(abs(np.linalg.det(J))) - log_det[i]) < 1e-6, (i, coupling)
+
+
 @pytest.mark.parametrize("coupling", ["affine", "spline"])
 def test_nll_gradient_matches_finite_differences(coupling):
     f = _random_flow(coupling, layers=3, hidden=(5, 4), seed=2)

@@ -91,6 +91,24 @@ void bind_flows(py::module_& m) {
         },
         py::arg("flow"), py::arg("n"), py::arg("seed") = 0, py::arg("threads") = 1,
         "(X, ln q): n samples of the flow and their log-density.");
+  m.def("flow_to_base",
+        [](const py::dict& f, const flows::Matrix& X, int threads) {
+          const flows::RealNVP flow = flow_of(f);
+          Eigen::VectorXd log_det;
+          flows::Matrix Z = flow.to_base(X, log_det, engine_threads(threads));
+          return py::make_tuple(Z, log_det);
+        },
+        py::arg("flow"), py::arg("X"), py::arg("threads") = 1,
+        "(Z, ln|det dz/dx|): the rows mapped to the base space.");
+  m.def("flow_from_base",
+        [](const py::dict& f, const flows::Matrix& Z, int threads) {
+          const flows::RealNVP flow = flow_of(f);
+          Eigen::VectorXd log_det;
+          flows::Matrix X = flow.from_base(Z, log_det, engine_threads(threads));
+          return py::make_tuple(X, log_det);
+        },
+        py::arg("flow"), py::arg("Z"), py::arg("threads") = 1,
+        "(X, ln|det dz/dx| at X): base points mapped back to the data space.");
   m.def("flow_nll_gradient",
         [](const py::dict& f, const flows::Matrix& X, int threads) {
           flows::RealNVP flow = flow_of(f);

@@ -14,7 +14,21 @@ using autodiff::Var;
 
 namespace {
 constexpr double LOG_2PI = 1.8378770664093454836;
+
+// Rows are evaluated in chunks of exactly this many (the last one padded with zeros), so a
+// tape never holds more than a chunk's activations and every row goes through the same
+// products whatever the number of rows: the first rows of a larger draw are the smaller
+// draw, bit for bit (a matrix product's last, partial, register block rounds differently).
+constexpr Eigen::Index CHUNK = 1024;
+
+Matrix padded(const Matrix& U, Eigen::Index first) {
+  Matrix part = Matrix::Zero(CHUNK, U.cols());
+  const Eigen::Index rows = std::min(CHUNK, U.rows() - first);
+  part.topRows(rows) = U.middleRows(first, rows);
+  return part;
 }
+
+}  // namespace
 
 RealNVP::RealNVP(FlowShape shape, Row shift, Row spread)
     : shape_(std::move(shape)), shift_(std::move(shift)), spread_(std::move(spread)) {
@@ -97,10 +111,10 @@ void RealNVP::set_parameters(const std::vector<Matrix>& arrays) {
   }
 }
 
-Var RealNVP::log_prob(Tape<double>& t, Var u, const std::vector<Var>& params) const {
+std::pair<Var, Var> RealNVP::to_base(Tape<double>& t, Var u, const std::vector<Var>& params) const {
   const int d = shape_.dim;
-  Var log_det;
-  bool have_det = false;
+  // the coupling layers' ln|det| per row, starting from the standardisation's -sum ln spread
+  Var log_det = t.record(Matrix::Constant(t.value(u).rows(), 1, -spread_.array().log().sum()), false, nullptr);
   size_t at = 0;
   for (size_t k = 0; k < nets_.size(); ++k) {
     const size_t n_net = nets_[k].parameters().size();
@@ -115,25 +129,42 @@ Var RealNVP::log_prob(Tape<double>& t, Var u, const std::vector<Var>& params) co
       s = autodiff::multiply_rows(t, autodiff::multiply_rows(t, s, limit), moved);
       const Var shift = autodiff::multiply_rows(t, autodiff::columns(t, h, d, d), moved);
       u = autodiff::add(t, autodiff::multiply(t, u, autodiff::exponential(t, s)), shift);
-      const Var ld = autodiff::row_sum(t, s);
-      log_det = have_det ? autodiff::add(t, log_det, ld) : ld;
-      have_det = true;
+      log_det = autodiff::add(t, log_det, autodiff::row_sum(t, s));
     } else if (shape_.coupling == Coupling::Spline) {
       const Var z = spline_transform(t, u, h, moved_[k]);
       u = autodiff::columns(t, z, 0, d);
-      const Var ld = autodiff::columns(t, z, d, 1);
-      log_det = have_det ? autodiff::add(t, log_det, ld) : ld;
-      have_det = true;
+      log_det = autodiff::add(t, log_det, autodiff::columns(t, z, d, 1));
     } else {
       u = autodiff::add(t, u, autodiff::multiply_rows(t, h, moved));
     }
   }
-  // ln N(u; 0, 1) - sum ln spread, row by row
-  Var lq = autodiff::scale(t, autodiff::row_sum(t, autodiff::multiply(t, u, u)), -0.5);
-  if (have_det) lq = autodiff::add(t, lq, log_det);
-  const double constant = -0.5 * d * LOG_2PI - spread_.array().log().sum();
-  const Matrix c = Matrix::Constant(t.value(lq).rows(), 1, constant);
+  return {u, log_det};
+}
+
+Var RealNVP::log_prob(Tape<double>& t, Var u, const std::vector<Var>& params) const {
+  const auto [z, log_det] = to_base(t, u, params);
+  // ln N(z; 0, 1) + ln|det|, row by row
+  const Var lq = autodiff::add(t, autodiff::scale(t, autodiff::row_sum(t, autodiff::multiply(t, z, z)), -0.5), log_det);
+  const Matrix c = Matrix::Constant(t.value(lq).rows(), 1, -0.5 * shape_.dim * LOG_2PI);
   return autodiff::add(t, lq, t.record(Matrix(c), false, nullptr));
+}
+
+Matrix RealNVP::to_base(const Matrix& X, Eigen::VectorXd& log_det, int threads) const {
+  const Matrix U = standardise(X);
+  const std::vector<Matrix> values = parameters();
+  Matrix Z(U.rows(), U.cols());
+  log_det.resize(U.rows());
+  for (Eigen::Index b = 0; b < U.rows(); b += CHUNK) {
+    const Eigen::Index rows = std::min(CHUNK, U.rows() - b);
+    const Matrix part = padded(U, b);
+    Tape<double> t(threads);
+    std::vector<Var> params;
+    for (const Matrix& v : values) params.push_back(t.constant(v));
+    const auto [z, ld] = to_base(t, t.constant(part), params);
+    Z.middleRows(b, rows) = t.value(z).topRows(rows);
+    log_det.segment(b, rows) = t.value(ld).col(0).head(rows);
+  }
+  return Z;
 }
 
 Matrix RealNVP::standardise(const Matrix& X) const {
@@ -143,32 +174,11 @@ Matrix RealNVP::standardise(const Matrix& X) const {
   return (X.rowwise() - shift_).array().rowwise() / spread_.array();
 }
 
-// Rows are evaluated in chunks of exactly this many (the last one padded with zeros), so a
-// tape never holds more than a chunk's activations and every row goes through the same
-// products whatever the number of rows: the first rows of a larger draw are the smaller
-// draw, bit for bit (a matrix product's last, partial, register block rounds differently).
-constexpr Eigen::Index CHUNK = 1024;
-
-Matrix padded(const Matrix& U, Eigen::Index first) {
-  Matrix part = Matrix::Zero(CHUNK, U.cols());
-  const Eigen::Index rows = std::min(CHUNK, U.rows() - first);
-  part.topRows(rows) = U.middleRows(first, rows);
-  return part;
-}
 
 Eigen::VectorXd RealNVP::log_prob(const Matrix& X, int threads) const {
-  const Matrix U = standardise(X);
-  const std::vector<Matrix> values = parameters();
-  Eigen::VectorXd out(U.rows());
-  for (Eigen::Index b = 0; b < U.rows(); b += CHUNK) {
-    const Eigen::Index rows = std::min(CHUNK, U.rows() - b);
-    const Matrix part = padded(U, b);
-    Tape<double> t(threads);
-    std::vector<Var> params;
-    for (const Matrix& v : values) params.push_back(t.constant(v));
-    out.segment(b, rows) = t.value(log_prob(t, t.constant(part), params)).col(0).head(rows);
-  }
-  return out;
+  Eigen::VectorXd log_det;
+  const Matrix Z = to_base(X, log_det, threads);
+  return (-0.5 * Z.rowwise().squaredNorm().array() - 0.5 * shape_.dim * LOG_2PI).matrix() + log_det;
 }
 
 Matrix RealNVP::sample(int n, uint64_t seed, Eigen::VectorXd& log_q, int threads) const {
@@ -184,7 +194,17 @@ Matrix RealNVP::sample(int n, uint64_t seed, Eigen::VectorXd& log_q, int threads
       U(i, j) = r * std::cos(a);
       if (j + 1 < d) U(i, j + 1) = r * std::sin(a);
     }
-  log_q = -0.5 * U.rowwise().squaredNorm().array() - 0.5 * d * LOG_2PI - spread_.array().log().sum();
+  Eigen::VectorXd log_det;
+  const Matrix X = from_base(U, log_det, threads);
+  log_q = (-0.5 * U.rowwise().squaredNorm().array() - 0.5 * d * LOG_2PI).matrix() + log_det;
+  return X;
+}
+
+Matrix RealNVP::from_base(const Matrix& Z, Eigen::VectorXd& log_det, int threads) const {
+  const int d = shape_.dim;
+  if (Z.cols() != d) throw std::invalid_argument("base points have the wrong dimension");
+  Matrix U = Z;
+  log_det = Eigen::VectorXd::Constant(Z.rows(), -spread_.array().log().sum());
   const std::vector<Matrix> values = parameters();
   const bool affine = shape_.coupling == Coupling::Affine;
   for (Eigen::Index b = 0; b < U.rows(); b += CHUNK) {
@@ -224,7 +244,7 @@ Matrix RealNVP::sample(int n, uint64_t seed, Eigen::VectorXd& log_q, int threads
       at = first;
     }
     U.middleRows(b, rows) = V.topRows(rows);
-    log_q.segment(b, rows) += lq.head(rows);
+    log_det.segment(b, rows) += lq.head(rows);
   }
   return (U.array().rowwise() * spread_.array()).matrix().rowwise() + shift_;
 }

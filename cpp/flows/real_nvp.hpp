@@ -10,6 +10,7 @@
 // and the base density is N(0, I).
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autodiff/network.hpp"
@@ -53,6 +54,14 @@ class RealNVP {
   autodiff::Var log_prob(autodiff::Tape<double>& t, autodiff::Var u,
                          const std::vector<autodiff::Var>& params) const;
   std::vector<autodiff::Parameter<double>*> trainable_parameters();
+
+  // The map to the base space on a tape: (z, ln|det dz/dx|) of standardised rows u.
+  std::pair<autodiff::Var, autodiff::Var> to_base(autodiff::Tape<double>& t, autodiff::Var u,
+                                                  const std::vector<autodiff::Var>& params) const;
+
+  // The map of raw rows to the base space and back, each with ln|det dz/dx| (at x).
+  Matrix to_base(const Matrix& X, Eigen::VectorXd& log_det, int threads) const;
+  Matrix from_base(const Matrix& Z, Eigen::VectorXd& log_det, int threads) const;
 
   // ln q(x) of raw rows, and n samples (rows) with their ln q; sample i depends on
   // (seed, i) only.

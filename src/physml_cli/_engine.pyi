@@ -487,3 +487,9 @@ def flow_parameter_shapes(dim: int, layers: int, hidden: list[int], coupling: st
 def flow_nll_gradient(flow: dict, X: npt.NDArray[np.float64],
                       threads: int = 1) -> tuple[float, list[npt.NDArray[np.float64]]]:
     """(mean NLL of X, its gradient for every parameter array): what training descends."""
+def flow_to_base(flow: dict, X: npt.NDArray[np.float64],
+                 threads: int = 1) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(Z, ln|det dz/dx|): the rows mapped to the base space."""
+def flow_from_base(flow: dict, Z: npt.NDArray[np.float64],
+                   threads: int = 1) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(X, ln|det dz/dx| at X): base points mapped back to the data space."""
