@@ -1,8 +1,8 @@
 #pragma once
 // Maximum-likelihood training of a flow on data: Adam on the mean negative log-likelihood
-// over seeded mini-batches. Shuffles and initial weights are addressed by the seed and the
-// tape's products split over rows, never over a sum, so a trained flow does not depend on
-// the thread count.
+// over seeded mini-batches. Shuffles and initial weights are addressed by the seed, and a
+// batch's gradient is the ordered sum over fixed slices of it (one tape and thread each), so
+// a trained flow does not depend on the thread count.
 #include <cstdint>
 #include <vector>
 
